@@ -1,0 +1,47 @@
+"""Package metadata comes from settings.ini (nbdev 2 layout); this file only reads it.
+
+Unlike nbdev's template it does not import `pkg_resources` (deprecated, and absent from
+recent setuptools).
+"""
+from configparser import ConfigParser
+import setuptools
+
+cfg = ConfigParser(delimiters=['='])
+cfg.read('settings.ini', encoding='utf-8')
+cfg = cfg['DEFAULT']
+
+licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable',
+            '6 - Mature', '7 - Inactive']
+lic = licenses[cfg['license']]
+
+def reqs(key): return cfg.get(key, '').split()
+
+console_scripts = [s for s in cfg.get('console_scripts', '').split() if s]
+
+setuptools.setup(
+    name=cfg['lib_name'],
+    version=cfg['version'],
+    description=cfg['description'],
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    url=cfg['git_url'],
+    author=cfg['author'],
+    author_email=cfg['author_email'],
+    license=lic[0],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+                 'Intended Audience :: ' + cfg['audience'],
+                 'License :: ' + lic[1],
+                 'Natural Language :: ' + cfg['language'],
+                 'Programming Language :: Python :: 3'],
+    keywords=cfg['keywords'],
+    packages=setuptools.find_packages(include=['mambaflow', 'mambaflow.*']),
+    include_package_data=True,
+    python_requires='>=' + cfg['min_python'],
+    install_requires=reqs('requirements'),
+    extras_require={'dev': reqs('dev_requirements'),
+                    'cuda': reqs('cuda_requirements'),
+                    'lpips': reqs('lpips_requirements')},
+    entry_points={'console_scripts': console_scripts, 'nbdev': [f'{cfg["lib_path"]}={cfg["lib_path"]}._modidx:d']},
+    zip_safe=False,
+)
