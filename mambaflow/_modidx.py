@@ -11,6 +11,7 @@ d = { 'settings': { 'branch': 'main',
                                 'mambaflow.core.atomic_write_bytes': ('core.html#atomic_write_bytes', 'mambaflow/core.py'),
                                 'mambaflow.core.atomic_write_text': ('core.html#atomic_write_text', 'mambaflow/core.py'),
                                 'mambaflow.core.check_tensor': ('core.html#check_tensor', 'mambaflow/core.py'),
+                                'mambaflow.core.format_table': ('core.html#format_table', 'mambaflow/core.py'),
                                 'mambaflow.core.in_test': ('core.html#in_test', 'mambaflow/core.py'),
                                 'mambaflow.core.resolve_device': ('core.html#resolve_device', 'mambaflow/core.py'),
                                 'mambaflow.core.shrink': ('core.html#shrink', 'mambaflow/core.py')}}}
