@@ -10,7 +10,8 @@ import torch
 
 # %% auto #0
 __all__ = ['resolve_device', 'as_generator', 'check_tensor', 'atomic_write_bytes', 'atomic_write_text', 'atomic_torch_save',
-           'atomic_savefig', 'in_test', 'shrink', 'format_table']
+           'atomic_savefig', 'in_test', 'shrink', 'format_table', 'proc_status_mb', 'peak_rss_start', 'peak_rss_mb',
+           'run_fresh']
 
 # %% ../nbs/00_core.ipynb #8e6224ce
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -111,3 +112,50 @@ def format_table(rows: list[dict], floatfmt: str = ".4g", columns: list | None =
     w = [max(len(str(c)), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     line = lambda vals: "| " + " | ".join(v.ljust(w[i]) for i, v in enumerate(vals)) + " |"
     return "\n".join([line([str(c) for c in cols]), "|" + "|".join("-" * (x + 2) for x in w) + "|"] + [line(r) for r in cells])
+
+# %% ../nbs/00_core.ipynb #e7720c2d
+import json, subprocess, sys
+
+def proc_status_mb(key:str) -> float | None:
+    "A field of /proc/self/status (e.g. 'VmRSS', 'VmHWM') in MB; None where it does not exist."
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"): return int(line.split()[1]) / 1024   # kB
+    except OSError: pass
+    return None
+
+def peak_rss_start() -> tuple:
+    "Start a peak-memory measurement (reset VmHWM to the current RSS on Linux, else read ru_maxrss)."
+    try:
+        with open("/proc/self/clear_refs", "w") as f: f.write("5")
+        rss = proc_status_mb("VmRSS")
+        if rss is not None: return ("hwm", rss)
+    except OSError: pass
+    import resource
+    return ("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+def peak_rss_mb(start:tuple) -> float:
+    "Peak resident-memory rise (MB) since `peak_rss_start()`."
+    kind, base = start
+    if kind == "hwm": return proc_status_mb("VmHWM") - base
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base   # Linux reports KiB
+
+def run_fresh(module:str, # module holding the function, e.g. "mambaflow.layers"
+              fn:str, # function name; called as fn(**kwargs), must return something JSON can encode
+              kwargs:dict|None=None, # its keyword arguments (JSON-encodable)
+              threads:int=1, # torch threads (and OMP/MKL threads) in the child
+              timeout:float=600, # seconds; subprocess.TimeoutExpired past it
+              env:dict|None=None, # extra environment variables of the child
+             ):
+    "`module.fn(**kwargs)` in a fresh Python interpreter; its result. A failure raises RuntimeError with the child's traceback tail."
+    code = ("import json, sys, importlib, torch; torch.set_num_threads(%d); "
+            "f = getattr(importlib.import_module(sys.argv[1]), sys.argv[2]); "
+            "print(json.dumps(f(**json.loads(sys.argv[3]))))" % threads)
+    child_env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), **(env or {})}
+    r = subprocess.run([sys.executable, "-c", code, module, fn, json.dumps(kwargs or {})],
+                       capture_output=True, text=True, timeout=timeout, env=child_env)
+    if r.returncode != 0: raise RuntimeError(f"{module}.{fn}(**{kwargs}) failed in a fresh process:\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+

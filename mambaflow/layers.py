@@ -8,7 +8,7 @@ import math, os, sys, json, time, subprocess
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import as_generator, check_tensor, format_table
+from .core import as_generator, check_tensor, format_table, peak_rss_start, peak_rss_mb, run_fresh
 from .data import pixel_grid
 
 # %% auto #0
@@ -399,13 +399,6 @@ class Perceiver(nn.Module):
         return self.norm_out(x)
 
 # %% ../nbs/07_layers.ipynb #5e5655d2
-def _proc_status_mb(key):
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(key): return int(line.split()[1]) / 1024
-    except OSError: return None
-
 def bench_attention(kind:str, # cross | cross_chunked | cross_local | self | self_chunked | self_local
                     H:int, # queries on an H×H grid
                     ctx_frac:float=0.2, # context = this fraction of the H×H pixels
@@ -433,25 +426,14 @@ def bench_attention(kind:str, # cross | cross_chunked | cross_local | self | sel
         if kind == "cross_local": mod(q[:, :64], xy[:, :64], ctx, cxy)
         elif kind.startswith("cross"): mod(q[:, :64], ctx)
         else: mod(q[:, :64], xy[:, :64])
-    try:
-        with open("/proc/self/clear_refs", "w") as f: f.write("5")
-    except OSError: pass
-    base = _proc_status_mb("VmRSS")
-    t0 = time.perf_counter()
+    start = peak_rss_start(); t0 = time.perf_counter()
     with torch.no_grad(): out = run()
     ms = 1000 * (time.perf_counter() - t0)
-    hwm = _proc_status_mb("VmHWM")
-    peak = None if base is None or hwm is None else hwm - base
-    return {"kind": kind, "H": H, "Nq": Nq, "Nc": Nc, "ms": ms, "peak_mb": peak}
+    return {"kind": kind, "H": H, "Nq": Nq, "Nc": Nc, "ms": ms, "peak_mb": peak_rss_mb(start)}
 
 def bench_attention_subprocess(timeout:float=600, # seconds before the child is killed
                                threads:int=1, # torch threads in the child
                                **kwargs, # passed to `bench_attention`
                               ) -> dict:
     "`bench_attention` in a fresh Python interpreter (clean memory high-water mark)."
-    code = ("import json, sys, torch; torch.set_num_threads(%d); from mambaflow.layers import bench_attention; "
-            "print(json.dumps(bench_attention(**json.loads(sys.argv[1]))))" % threads)
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-    r = subprocess.run([sys.executable, "-c", code, json.dumps(kwargs)], capture_output=True, text=True, timeout=timeout, env=env)
-    if r.returncode != 0: raise RuntimeError(f"bench_attention{kwargs} failed:\n{r.stderr[-2000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    return run_fresh("mambaflow.layers", "bench_attention", kwargs, threads, timeout)

@@ -8,7 +8,7 @@ import json, math, os, subprocess, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import as_generator, check_tensor, format_table
+from .core import as_generator, check_tensor, format_table, peak_rss_start, peak_rss_mb, run_fresh
 
 # %% auto #0
 __all__ = ['SCAN_BACKENDS', 'TOKEN_ORDERS', 'seed_lti_scan', 'selective_scan_ref', 'default_chunk_size', 'mamba_ssm_scan_fn',
@@ -498,26 +498,6 @@ def _bench_fn(backend):
         return lambda x, Δ, A, B, C, D: _PyBlock.selective_scan(None, x, Δ, A, B, C, D)   # uses no state of self
     return lambda u, Δ, A, B, C, D: selective_scan(u, Δ, A, B, C, D, backend=backend)
 
-def _peak_rss_start() -> tuple:
-    "Start a peak-RSS measurement: on Linux reset the kernel's high-water mark (VmHWM) to the current RSS."
-    try:
-        with open("/proc/self/clear_refs", "w") as f: f.write("5")
-        return ("hwm", _proc_status_mb("VmRSS"))
-    except OSError:
-        import resource
-        return ("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-
-def _proc_status_mb(key):
-    import re
-    with open("/proc/self/status") as f: return int(re.search(rf"{key}:\s+(\d+)", f.read()).group(1)) / 1024   # kB
-
-def _peak_rss_mb(start:tuple) -> float:
-    "Peak RSS increase (MB) since `_peak_rss_start`."
-    kind, base = start
-    if kind == "hwm": return _proc_status_mb("VmHWM") - base
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base   # Linux: KiB
-
 def bench_one(backend:str, B:int, D:int, L:int, N:int, # backend ("ref" | "fast" | "pscan") and sizes
               repeats:int=3, warmup:int=1, seed:int=0, # timed runs (median), untimed runs before; inputs' seed
               measure:str="time", # "time": wall and CPU time; "memory": one forward and one forward+backward, peak RSS increase
@@ -531,8 +511,8 @@ def bench_one(backend:str, B:int, D:int, L:int, N:int, # backend ("ref" | "fast"
         xs = [t.detach().requires_grad_() for t in x]
         fn(*xs).backward(gy)
     if measure == "memory":
-        start = _peak_rss_start(); fwd(); fwd_bwd()
-        return {"peak_mb": _peak_rss_mb(start)}
+        start = peak_rss_start(); fwd(); fwd_bwd()
+        return {"peak_mb": peak_rss_mb(start)}
     out = {}
     for name, f in (("fwd", fwd), ("fwd_bwd", fwd_bwd)):
         for _ in range(warmup): f()
@@ -545,14 +525,10 @@ def bench_one(backend:str, B:int, D:int, L:int, N:int, # backend ("ref" | "fast"
 
 def _run_isolated(args:dict, threads:int, timeout_s:float, malloc_mmap:bool=False) -> dict:
     "`bench_one(**args)` in a fresh Python process; its result dict, or {'error': message}."
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    if malloc_mmap: env["MALLOC_MMAP_THRESHOLD_"] = "65536"   # glibc: blocks ≥ 64 KiB mmapped, returned to the OS on free
-    code = ("import sys, json, torch; torch.set_num_threads(%d); from mambaflow.ssm import bench_one; "
-            "print(json.dumps(bench_one(**json.loads(sys.argv[1]))))" % threads)
-    try: r = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, env=env, timeout=timeout_s)
+    env = {"MALLOC_MMAP_THRESHOLD_": "65536"} if malloc_mmap else None   # glibc: blocks ≥ 64 KiB mmapped, returned to the OS on free
+    try: return run_fresh("mambaflow.ssm", "bench_one", args, threads, timeout_s, env)
     except subprocess.TimeoutExpired: return {"error": "timeout"}
-    if r.returncode != 0: return {"error": ((r.stderr.strip().splitlines() or ["?"])[-1])[:60]}
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    except RuntimeError as e: return {"error": ((str(e).strip().splitlines() or ["?"])[-1])[:60]}
 
 def _estimated_gb(backend, B, D, L, N) -> float:
     "Rough peak of a run: ref ~8.5, pscan ~8 tensors of (B, D, L, N) floats (pscan pads L to a power of 2)."

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator
+from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh
 from .data import pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
 from .models import ModelConfig, build_model, get_config
 from .evaluate import (observe, reconstruct, compare_samplers, truth_at, score, summarize, rebuild_model,
@@ -64,7 +64,6 @@ def bench_velocity(config:dict, # ModelConfig as a dict
                    seed:int=0, # draws the inputs
                   ) -> dict: # res, Nq, ms, peak_mb, est_mb
     "Time and peak resident memory (above the warmed-up process) of one velocity evaluation on a res² grid."
-    from mambaflow.layers import _proc_status_mb
     from mambaflow.models import velocity_in_chunks
     cfg = ModelConfig.from_dict(config)
     m = build_model(cfg).eval()
@@ -73,14 +72,10 @@ def bench_velocity(config:dict, # ModelConfig as a dict
     q = pixel_grid(res, res)[None].expand(batch, -1, -1).contiguous()
     x, t = torch.randn(batch, res * res, cfg.channels, generator=g), torch.zeros(batch)
     with torch.no_grad(): m(cxy, cv, q[:, :64], x[:, :64], t)
-    try:
-        with open("/proc/self/clear_refs", "w") as f: f.write("5")
-    except OSError: pass
-    base = _proc_status_mb("VmRSS"); t0 = time.perf_counter()
+    start = peak_rss_start(); t0 = time.perf_counter()
     with torch.no_grad(): velocity_in_chunks(m, cxy, cv, q, x, t, chunk_size=chunk or res * res)
     ms = 1000 * (time.perf_counter() - t0)
-    hwm = _proc_status_mb("VmHWM")
-    return {"res": res, "Nq": res * res, "ms": ms, "peak_mb": None if base is None or hwm is None else hwm - base,
+    return {"res": res, "Nq": res * res, "ms": ms, "peak_mb": peak_rss_mb(start),
             "est_mb": estimate_memory_mb(cfg, n_ctx, res * res, batch, chunk)}
 
 def bench_velocity_subprocess(timeout:float=900, # seconds before the child is killed
@@ -88,14 +83,9 @@ def bench_velocity_subprocess(timeout:float=900, # seconds before the child is k
                               **kwargs, # passed to `bench_velocity`
                              ) -> dict:
     "`bench_velocity` in a fresh Python interpreter (clean high-water mark); on timeout, ms = inf."
-    code = ("import json, sys, torch; torch.set_num_threads(%d); from mambaflow.superres import bench_velocity; "
-            "print(json.dumps(bench_velocity(**json.loads(sys.argv[1]))))" % threads)
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-    try: r = subprocess.run([sys.executable, "-c", code, json.dumps(kwargs)], capture_output=True, text=True, timeout=timeout, env=env)
+    try: return run_fresh("mambaflow.superres", "bench_velocity", kwargs, threads, timeout)
     except subprocess.TimeoutExpired:
         return {"res": kwargs.get("res"), "Nq": kwargs.get("res", 0) ** 2, "ms": float("inf"), "peak_mb": None, "est_mb": None}
-    if r.returncode != 0: raise RuntimeError(f"bench_velocity failed:\n{r.stderr[-2000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
 
 # %% ../nbs/11_superres.ipynb #4ebf83b9
 def fit_chunk(cfg:ModelConfig, # the model's config
