@@ -275,16 +275,21 @@ def read_metrics(run) -> list:
         return [{k: float(v) if v not in ("", None) else float("nan") for k, v in r.items()} for r in csv.DictReader(f)]
 
 # %% ../nbs/09_training.ipynb #3cd31652
+def _observed_images(batch:dict, H:int, W:int, n:int, background:float) -> torch.Tensor:
+    "The first n images of a sparse-field batch as (n, H, W, C), unobserved pixels set to `background`."
+    C = batch["ctx_val"].shape[-1]
+    obs = torch.full((n, H * W, C), background)
+    ij = (batch["ctx_xy"][:n] * torch.tensor([H, W])).long()
+    for k in range(n): obs[k, ij[k, :, 0] * W + ij[k, :, 1]] = batch["ctx_val"][k]
+    return obs.reshape(n, H, W, C)
+
 def _val_figure(model, val_ds, n:int=6):
     import matplotlib.pyplot as plt
     b = val_ds.batch(range(min(n, len(val_ds))))
     N, Nq, C = b["qry_val"].shape; H = W = int(round(math.sqrt(Nq)))
     pred = predict_mean(model, b).reshape(N, H, W, C).cpu()
     gt = b["qry_val"].reshape(N, H, W, C)
-    obs = torch.full((N, H * W, C), 0.5)
-    ij = (b["ctx_xy"] * torch.tensor([H, W])).long()
-    for k in range(N): obs[k, ij[k, :, 0] * W + ij[k, :, 1]] = b["ctx_val"][k]
-    obs = obs.reshape(N, H, W, C)
+    obs = _observed_images(b, H, W, N, 0.5)
     fig, ax = plt.subplots(3, N, figsize=(1.4 * N, 4.4), squeeze=False)
     for k in range(N):
         for r, (img, name) in enumerate([(obs[k], "observed"), (pred[k], "mean"), (gt[k], "truth")]):
@@ -459,10 +464,7 @@ def _report_figure(res:dict, n:int=6):
     import matplotlib.pyplot as plt
     gt, b = res["truth"][:n], res["batch"]
     N, H, W, C = gt.shape
-    obs = torch.full((N, H * W, C), 0.0)
-    ij = (b["ctx_xy"][:N] * torch.tensor([H, W])).long()
-    for k in range(N): obs[k, ij[k, :, 0] * W + ij[k, :, 1]] = b["ctx_val"][k]
-    cols = [("observed 20%", obs.reshape(N, H, W, C))] + [(k, v[:n]) for k, v in res["recon"].items()] + [("truth", gt)]
+    cols = [("observed 20%", _observed_images(b, H, W, N, 0.0))] + [(k, v[:n]) for k, v in res["recon"].items()] + [("truth", gt)]
     fig, ax = plt.subplots(N, len(cols), figsize=(1.25 * len(cols), 1.3 * N), squeeze=False)
     for j, (name, imgs) in enumerate(cols):
         for i in range(N):
