@@ -13,13 +13,15 @@ from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAt
 from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS
 
 # %% auto #0
-__all__ = ['ARCHS', 'TOKEN_ORDERS', 'PRESETS', 'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens',
-           'unpermute_tokens', 'TransformerBlock', 'FieldModel', 'build_model', 'count_parameters',
-           'velocity_in_chunks']
+__all__ = ['ARCHS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'ModelConfig', 'get_config', 'PointTokens',
+           'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel', 'build_model',
+           'count_parameters', 'velocity_in_chunks']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer")
 TOKEN_ORDERS = ("input",) + tuple(SCAN_ORDERS)   # "input": keep the order the points arrive in
+PREDICTIONS = ("velocity", "data")   # what the network's last layer outputs (see "What the network outputs")
+DATA_PRED_EPS = 0.05   # ε: with prediction="data", v = (x̂1 - x_t) / max(1 - t, ε)
 
 @dataclass
 class ModelConfig:
@@ -47,11 +49,14 @@ class ModelConfig:
     chunk_size:int|None=None # queries per chunk in the attentions (None: all at once)
     channels:int=3 # C: value channels
     fourier_seed:int=0 # seed of the Fourier frequencies
+    prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
 
     def __post_init__(self):
         if self.arch not in ARCHS: raise ValueError(f"arch: expected one of {ARCHS}, got {self.arch!r}")
         if self.token_order not in TOKEN_ORDERS:
             raise ValueError(f"token_order: expected one of {TOKEN_ORDERS}, got {self.token_order!r}")
+        if self.prediction not in PREDICTIONS:
+            raise ValueError(f"prediction: expected one of {PREDICTIONS}, got {self.prediction!r}")
         for name in ("d_model", "n_layers", "n_fwd", "n_bwd", "d_state", "d_conv", "expand", "n_freq", "heads",
                      "perceiver_iters", "mlp_ratio", "channels"):
             v = getattr(self, name)
@@ -87,8 +92,9 @@ PRESETS:dict[str, ModelConfig] = {
     "v1_small": ModelConfig(arch="v1", d_model=64, n_layers=2, n_freq=32, heads=4),
     "v2_small": ModelConfig(arch="v2", d_model=64, n_fwd=1, n_bwd=1, n_freq=32, heads=4, mlp_ratio=2),
     "transformer_small": ModelConfig(arch="transformer", d_model=64, n_layers=2, n_freq=32, heads=4, mlp_ratio=2),
-    "local_small": ModelConfig(arch="v2", d_model=64, n_fwd=1, n_bwd=1, expand=1, n_freq=32, heads=2, mlp_ratio=2,
-                               perceiver_iters=1, local_k=16, qry_independent=True, token_order="morton"),
+    "local_small": ModelConfig(arch="v2", d_model=64, n_fwd=1, n_bwd=1, expand=1, n_freq=32, heads=8, mlp_ratio=2,
+                               perceiver_iters=1, local_k=16, qry_independent=True, token_order="morton",
+                               prediction="data"),
     "tiny": ModelConfig(arch="v2", d_model=32, n_fwd=1, n_bwd=1, d_state=8, n_freq=64, heads=2, mlp_ratio=2,
                         perceiver_iters=1, local_k=8, qry_independent=True, token_order="morton"),
 }
@@ -228,7 +234,9 @@ class FieldModel(nn.Module):
         t = check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
         e_c, e_q = self.tokens(ctx_xy, ctx_val, qry_xy, qry_xt, t)
         h_c, h_q = self.encode(e_c, e_q, ctx_xy, qry_xy)
-        return self.decoder(self.read(h_c, h_q, ctx_xy, qry_xy))
+        out = self.decoder(self.read(h_c, h_q, ctx_xy, qry_xy))
+        if self.config.prediction == "velocity": return out
+        return (out - qry_xt) / (1 - t).clamp_min(DATA_PRED_EPS)[:, None, None]   # out is x̂1
 
 def build_model(cfg:ModelConfig|str|dict="local_small", # a config, preset name or config dict
                 seed:int|None=0, # seed of the weight initialisation (None: torch's global RNG)
