@@ -21,31 +21,41 @@ from .models import build_model, get_config, ModelConfig, PRESETS, count_paramet
 from .metrics import psnr, ssim
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config',
-           'load_data', 'predict_mean', 'validate', 'read_checkpoint', 'load_model', 'read_metrics', 'train',
-           'reconstruct_images', 'main_job', 'time_steps']
+__all__ = ['LOSS_SPACES', 'CKPT_VERSION', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig',
+           'seed_config', 'load_data', 'predict_mean', 'validate', 'read_checkpoint', 'load_model', 'read_metrics',
+           'train', 'reconstruct_images', 'main_job', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
                seed:int, # run seed
                shape:tuple, # (B, Nq, C) of the query values
-               device=None) -> tuple:
+               device=None,
+               t_zero_frac:float=0.0, # probability that an image's time is exactly t = 0 (else t ~ U[0,1])
+              ) -> tuple:
     "Flow-matching noise x0 (B,Nq,C) and times t (B,) of one step: a function of (seed, step) only."
+    if not 0.0 <= t_zero_frac < 1.0: raise ValueError(f"t_zero_frac: expected a value in [0, 1), got {t_zero_frac}")
     g = as_generator(derive_seed(0x7F10, seed, step))
     x0 = torch.randn(shape, generator=g)
     t = torch.rand(shape[0], generator=g)
+    if t_zero_frac > 0: t = torch.where(torch.rand(shape[0], generator=g) < t_zero_frac, torch.zeros_like(t), t)
     return x0.to(device), t.to(device)
+
+LOSS_SPACES = ("velocity", "data")
 
 def flow_matching_loss(model:nn.Module, # any model with the book's call signature
                        batch:dict, # ctx_xy, ctx_val, qry_xy, qry_val (values in [0,1])
                        x0:torch.Tensor, # noise at the queries (B, Nq, C)
                        t:torch.Tensor, # flow times (B,)
+                       space:str="velocity", # "velocity": ‖v - (x1 - x0)‖²; "data": ‖x̂1 - x1‖² = (1-t)²‖v - (x1 - x0)‖²
                       ) -> torch.Tensor:
-    "Mean squared error between the model's velocity at x_t and the target x1 - x0."
+    "Mean squared error of the model at x_t: of its velocity against x1 - x0, or of its data estimate x̂1 against x1."
+    if space not in LOSS_SPACES: raise ValueError(f"space: expected one of {LOSS_SPACES}, got {space!r}")
     x1 = to_model_range(batch["qry_val"])
     x_t = flow_path(x1, x0, t)
     v = model(batch["ctx_xy"], to_model_range(batch["ctx_val"]), batch["qry_xy"], x_t, t)
-    return flow_loss(v, x1, x0)
+    if space == "velocity": return flow_loss(v, x1, x0)
+    return (posterior_mean(x_t, v, t) - x1).pow(2).mean()
+
 
 # %% ../nbs/09_training.ipynb #f94c999e
 def lr_factor(s:int, # step
@@ -85,6 +95,8 @@ class TrainConfig:
     ratio:float = 0.2                    # observed fraction of pixels
     n_queries:int = 200                  # query pixels per image per step
     query_mode:str = "random"            # random | fixed (the 6 dB failure mode)
+    loss:str = "auto"                    # auto (the space the model predicts in) | velocity | data
+    t_zero_frac:float = 0.5              # fraction of images trained at t = 0 exactly (the posterior-mean time)
     batch_size:int = 32                  # global batch (split over DDP ranks and accumulation steps)
     grad_accum:int = 1                   # micro-batches per optimizer step
     max_steps:int = 2000                 # optimizer steps (the schedule's horizon)
@@ -109,7 +121,8 @@ class TrainConfig:
         checks = {"ratio": 0 < self.ratio < 1, "n_queries": self.n_queries >= 1, "batch_size": self.batch_size >= 1,
                   "grad_accum": self.grad_accum >= 1, "max_steps": self.max_steps >= 1, "lr": self.lr > 0,
                   "query_mode": self.query_mode in ("random", "fixed"), "log_every": self.log_every >= 1,
-                  "val_every": self.val_every >= 1, "ckpt_every": self.ckpt_every >= 1, "fig_every": self.fig_every >= 1}
+                  "val_every": self.val_every >= 1, "ckpt_every": self.ckpt_every >= 1, "fig_every": self.fig_every >= 1,
+                  "loss": self.loss in ("auto",) + LOSS_SPACES, "t_zero_frac": 0 <= self.t_zero_frac < 1}
         for k, ok in checks.items():
             if not ok: raise ValueError(f"{k}: invalid value {getattr(self, k)!r}")
         if self.batch_size % self.grad_accum:
@@ -126,11 +139,14 @@ class TrainConfig:
         return cls(**d)
     def model_config(self) -> ModelConfig:
         return get_config(self.model, **self.model_overrides)
+    def loss_space(self) -> str:
+        "The loss's space: `loss`, or with loss='auto' the space the model predicts in."
+        return self.model_config().prediction if self.loss == "auto" else self.loss
 
 def seed_config(**kw) -> TrainConfig:
     "The seeds' training recipe: AdamW lr 1e-4, batch 64, 200 random queries, 1000 epochs of CIFAR-10 (~781k steps)."
     base = dict(model="v2", data="cifar10", lr=1e-4, batch_size=64, n_queries=200, max_steps=1000 * 50000 // 64,
-                warmup_steps=1000, val_every=5000, ckpt_every=2000, fig_every=10000)
+                warmup_steps=1000, val_every=5000, ckpt_every=2000, fig_every=10000, loss="velocity", t_zero_frac=0.0)
     base.update(kw)
     return TrainConfig(**base)
 
@@ -333,7 +349,7 @@ def train(cfg:TrainConfig, # the run's configuration
     step, best, elapsed0 = 0, -float("inf"), 0.0
     if resume:
         ck = read_checkpoint(latest)
-        if ck["model_config"] != cfg.model_config().to_dict():
+        if get_config(ck["model_config"]).to_dict() != cfg.model_config().to_dict():   # older checkpoints lack newer fields
             raise ValueError(f"resume: {str(latest)!r} holds another architecture than cfg.model={cfg.model!r}")
         _load_weights(model, ck["model"], latest); ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
@@ -348,6 +364,7 @@ def train(cfg:TrainConfig, # the run's configuration
         fwd_model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     if cfg.compile: fwd_model = torch.compile(fwd_model)
     amp = cfg.amp and device.type == "cuda"
+    space = cfg.loss_space()
 
     def checkpoint(path):
         if rank != 0: return
@@ -364,7 +381,7 @@ def train(cfg:TrainConfig, # the run's configuration
     while step < end:
         t_step = time.perf_counter()
         batch = train_ds.step_batch(step, B)
-        x0, t = flow_noise(step, cfg.seed, tuple(batch["qry_val"].shape))
+        x0, t = flow_noise(step, cfg.seed, tuple(batch["qry_val"].shape), t_zero_frac=cfg.t_zero_frac)
         batch["x0"], batch["t"] = x0, t
         mine = _slice_batch(batch, rank * per_rank, (rank + 1) * per_rank, device)
         opt.zero_grad(set_to_none=True)
@@ -374,7 +391,7 @@ def train(cfg:TrainConfig, # the run's configuration
             sync = world == 1 or m == cfg.grad_accum - 1
             ctx = fwd_model.no_sync() if (world > 1 and not sync) else torch.enable_grad()
             with ctx, torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                loss = flow_matching_loss(fwd_model, mb, mb["x0"], mb["t"]) / cfg.grad_accum
+                loss = flow_matching_loss(fwd_model, mb, mb["x0"], mb["t"], space) / cfg.grad_accum
             loss.backward()
             loss_step += loss.detach()
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
@@ -391,11 +408,16 @@ def train(cfg:TrainConfig, # the run's configuration
                    "samples_per_s": n_since * B / max(now - t_last, 1e-9), "elapsed_s": elapsed0 + now - t_start}
             bar.set_postfix(loss=f"{row['loss']:.4f}", sps=f"{row['samples_per_s']:.0f}")
             t_last, n_since, loss_sum = now, 0, 0.0
-        if rank == 0 and (step % cfg.val_every == 0 or step == cfg.max_steps):
-            v = validate(ema.model, val_ds); row = {**(row or {"step": step}), **v}
+        time_up = cfg.max_minutes is not None and elapsed0 + time.time() - t_start > 60 * cfg.max_minutes
+        if cfg.max_minutes is not None and world > 1:   # every rank must stop at the same step
+            flag = torch.tensor(float(time_up), device=device); dist.all_reduce(flag, op=dist.ReduceOp.MAX); time_up = bool(flag)
+        final = step == cfg.max_steps or time_up          # validation and figure at the end, unless switched off (every > max_steps)
+        if rank == 0 and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
+            v = validate(ema.model, val_ds)
+            row = {**(row or {"step": step, "elapsed_s": elapsed0 + time.time() - t_start}), **v}
             if v["val_psnr"] > best: best = v["val_psnr"]; checkpoint(out / "best.pt")
             bar.write(f"step {step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
-        if rank == 0 and (step % cfg.fig_every == 0 or step == cfg.max_steps):
+        if rank == 0 and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
             fig = _val_figure(ema.model, val_ds); atomic_savefig(fig, out / "figures" / f"val_{step:06d}.png", dpi=80); plt.close(fig)
         if rank == 0 and row is not None:
             with open(out / "metrics.csv", "a") as f:
@@ -403,7 +425,7 @@ def train(cfg:TrainConfig, # the run's configuration
                                  for k in METRIC_FIELDS) + "\n")
         if step % cfg.ckpt_every == 0 or step == end: checkpoint(latest)
         bar.update(1)
-        if cfg.max_minutes is not None and elapsed0 + time.time() - t_start > 60 * cfg.max_minutes:
+        if time_up:
             checkpoint(latest); bar.write(f"stopping at step {step}: max_minutes={cfg.max_minutes} reached"); break
     bar.close()
     sec_per_step = step_time / (step - step_first - 1) if step > step_first + 1 else float("nan")
@@ -510,7 +532,7 @@ def time_steps(presets:list, batch_size:int=32, n_queries:int=200, repeats:int=5
         for s in range(repeats + 1):
             b = ds.step_batch(s, batch_size); x0, t = flow_noise(s, 0, tuple(b["qry_val"].shape))
             t0 = time.perf_counter()
-            loss = flow_matching_loss(model, b, x0, t); opt.zero_grad(); loss.backward(); opt.step()
+            loss = flow_matching_loss(model, b, x0, t, cfg.loss_space()); opt.zero_grad(); loss.backward(); opt.step()
             times.append(time.perf_counter() - t0)
         rows.append({"preset": name, "params": count_parameters(model), "s/step": float(np.median(times[1:])),
                      "images/s": batch_size / float(np.median(times[1:]))})
