@@ -12,7 +12,7 @@ from .samplers import time_grid, ode_euler, ode_heun, ode_rk4, ode_adaptive, sde
 
 # %% auto #0
 __all__ = ['FLOW_SAMPLERS', 'to_model_range', 'to_unit_range', 'flow_path', 'flow_target', 'flow_loss', 'posterior_mean',
-           'noise_from_velocity', 'score_from_velocity', 'velocity_from_score', 'vp_to_flow', 'flow_to_vp',
+           'noise_from_velocity', 'score_from_velocity', 'velocity_from_score', 'data_loss', 'vp_to_flow', 'flow_to_vp',
            'vp_time_from_flow_time', 'flow_time_from_vp_time', 'field_velocity', 'CountingField', 'sample_euler',
            'sample_heun', 'sample_rk4', 'sample_adaptive', 'sample_seed_sde', 'sample_seed_ddim', 'reverse_sde_drift',
            'sample_reverse_sde', 'mixture_velocity', 'mixture_field', 'mixture_velocity_mc', 'mixture_fit_stats']
@@ -116,6 +116,16 @@ def velocity_from_score(x_t: torch.Tensor, # state on the path
     check_tensor(score, "score", tuple(x_t.shape), floating=True)
     t = _check_t_range(t, x_t, "t", lo_open=True)
     return (x_t + (1 - t) * score) / t
+
+# %% ../nbs/03_flow_matching.ipynb #2e60d92d
+def data_loss(v_pred: torch.Tensor, # predicted velocity (B, N, C)
+              x1: torch.Tensor, # data
+              x0: torch.Tensor, # noise
+              t, # flow time (float, 0-d or (B,))
+             ) -> torch.Tensor:
+    "Mean squared error of the data estimate x̂1 = x_t + (1 - t) v against x1: the velocity loss weighted by (1 - t)²."
+    return (posterior_mean(flow_path(x1, x0, t), v_pred, t) - x1).pow(2).mean()
+
 
 # %% ../nbs/03_flow_matching.ipynb #becafdef
 def vp_to_flow(x_vp: torch.Tensor, # VP state sqrt(ab) x1 + sqrt(1 - ab) eps

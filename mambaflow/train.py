@@ -16,7 +16,7 @@ from .core import (resolve_device, as_generator, atomic_torch_save, atomic_write
                             in_test, shrink, format_table)
 from .data import (SparseFieldDataset, embedded_images, image_folder, load_cifar10, holdout_split,
                             stack_images, derive_seed, synthetic_fields, shared_cifar10_path)
-from .flow import flow_path, flow_loss, posterior_mean, to_model_range, to_unit_range
+from .flow import flow_path, flow_loss, data_loss, posterior_mean, to_model_range, to_unit_range
 from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters
 from .metrics import psnr, ssim
 
@@ -54,7 +54,7 @@ def flow_matching_loss(model:nn.Module, # any model with the book's call signatu
     x_t = flow_path(x1, x0, t)
     v = model(batch["ctx_xy"], to_model_range(batch["ctx_val"]), batch["qry_xy"], x_t, t)
     if space == "velocity": return flow_loss(v, x1, x0)
-    return (posterior_mean(x_t, v, t) - x1).pow(2).mean()
+    return data_loss(v, x1, x0, t)
 
 
 # %% ../nbs/09_training.ipynb #f94c999e
