@@ -13,8 +13,8 @@ from .data import pixel_grid
 
 # %% auto #0
 __all__ = ['FourierFeatures', 'aliased_fraction', 'timestep_embedding', 'TimeEmbedding', 'attention_ref', 'attend',
-           'CrossAttention', 'knn_ref', 'knn', 'local_attend', 'LocalCrossAttention', 'SelfAttention', 'MLP',
-           'PerceiverBlock', 'Perceiver', 'bench_attention', 'bench_attention_subprocess']
+           'CrossAttention', 'knn_ref', 'knn', 'as_pixel_grid', 'grid_knn', 'local_attend', 'LocalCrossAttention',
+           'SelfAttention', 'MLP', 'PerceiverBlock', 'Perceiver', 'bench_attention', 'bench_attention_subprocess']
 
 # %% ../nbs/07_layers.ipynb #4dc25e7a
 class FourierFeatures(nn.Module):
@@ -194,6 +194,54 @@ def knn(qry_xy:torch.Tensor, # query coordinates (B, Nq, d)
         idx[:, i:i + n], dist2[:, i:i + n] = iv, dv
     return idx, dist2
 
+# %% ../nbs/07_layers.ipynb #5d11c1ae
+def as_pixel_grid(xy:torch.Tensor, # coordinates (B, N, 2)
+                 ) -> tuple|None: # (H, W) when every batch element is exactly `pixel_grid(H, W)`, else None
+    "Recognise a full row-major pixel grid (what reconstruction queries are at inference)."
+    if xy.ndim != 3 or xy.shape[-1] != 2 or xy.shape[1] == 0 or not xy.is_floating_point(): return None
+    c = xy[0, 0].double()
+    if not (c > 0).all(): return None
+    H, W = round(0.5 / float(c[0])), round(0.5 / float(c[1]))
+    if H < 1 or W < 1 or H * W != xy.shape[1]: return None
+    g = pixel_grid(H, W, device=xy.device, dtype=xy.dtype)
+    return (H, W) if bool((xy == g).all()) else None
+
+def grid_knn(H:int, # rows of the pixel grid
+             W:int, # columns
+             k:int, # neighbours per pixel (<= ceil(H/2)*ceil(W/2), else use `knn`)
+             device=None, # torch device of the results
+             dtype=torch.float32, # dtype of dist2
+             rows_per_chunk:int=64, # grid rows processed at once (bounds the (rows*W, |disc|) temporaries)
+            ) -> tuple: # idx (H*W, k) int64, dist2 (H*W, k), sorted by distance
+    "Exact k nearest pixel centres of every pixel centre of `pixel_grid(H, W)`, from a disc of offsets: O(HW k)."
+    hq, wq = (H + 1) // 2, (W + 1) // 2
+    if not 1 <= k <= hq * wq: raise ValueError(f"k: expected 1 <= k <= ceil(H/2)*ceil(W/2) = {hq * wq}, got {k}")
+    f64 = torch.float64
+    quad = ((torch.arange(hq, dtype=f64)[:, None] / H) ** 2 + (torch.arange(wq, dtype=f64)[None] / W) ** 2).flatten()
+    rho2 = float(quad.kthvalue(k).values) * (1 + 1e-12)
+    ry, rx = min(H - 1, math.isqrt(int(rho2 * H * H))), min(W - 1, math.isqrt(int(rho2 * W * W)))
+    dy, dx = torch.meshgrid(torch.arange(-ry, ry + 1), torch.arange(-rx, rx + 1), indexing="ij")
+    dy, dx = dy.flatten(), dx.flatten()
+    d2 = (dy.to(f64) / H) ** 2 + (dx.to(f64) / W) ** 2
+    keep = d2 <= rho2
+    dy, dx, d2 = dy[keep], dx[keep], d2[keep]
+    order = torch.argsort(d2, stable=True)                     # the disc, nearest offsets first
+    dy, dx, d2 = dy[order].to(device), dx[order].to(device), d2[order].to(device, dtype)
+    idx = torch.empty(H * W, k, dtype=torch.long, device=device)
+    dist2 = torch.empty(H * W, k, dtype=dtype, device=device)
+    j = torch.arange(W, device=device)
+    for r0 in range(0, H, rows_per_chunk):
+        i = torch.arange(r0, min(H, r0 + rows_per_chunk), device=device)
+        ii = (i[:, None, None] + dy).expand(-1, W, -1)       # (rows, W, |disc|)
+        jj = (j[None, :, None] + dx).expand(len(i), -1, -1)
+        inside = ((ii >= 0) & (ii < H) & (jj >= 0) & (jj < W)).flatten(0, 1)
+        pos = torch.argsort((~inside).to(torch.uint8), dim=1, stable=True)[:, :k]   # first k offsets inside the image
+        sl = slice(r0 * W, (r0 + len(i)) * W)
+        idx[sl] = (ii.flatten(0, 1) * W + jj.flatten(0, 1)).gather(1, pos)
+        dist2[sl] = d2[pos]
+    return idx, dist2
+
+
 # %% ../nbs/07_layers.ipynb #691a2cca
 def _gather_tokens(X, idx):   # X (B, Nc, C), idx (B, n, k) -> (B, n, k, C)
     B = X.shape[0]
@@ -315,7 +363,10 @@ class SelfAttention(nn.Module):
         if xy is None: raise ValueError("xy: expected coordinates (B, N, 2) when k_neighbors is set, got None")
         if mask is not None: raise ValueError("mask: not supported with k_neighbors (pass only existing tokens)")
         check_tensor(xy, "xy", ("B", "N", 2), floating=True, sizes=sz)
-        idx, _ = knn(xy, xy, min(self.k_neighbors, sz["N"]), chunk_size=self.knn_chunk)
+        k, grid = min(self.k_neighbors, sz["N"]), as_pixel_grid(xy)
+        if grid is not None and k <= ((grid[0] + 1) // 2) * ((grid[1] + 1) // 2):   # a full pixel grid: the window
+            idx = grid_knn(*grid, k, device=xy.device)[0].expand(sz["B"], -1, -1)
+        else: idx, _ = knn(xy, xy, k, chunk_size=self.knn_chunk)
         N = sz["N"]; cs = N if self.chunk_size is None else self.chunk_size
         h = self.heads
         Qh, Kh, Vh = _split_heads(Q, h), _split_heads(K, h).contiguous(), _split_heads(V, h).contiguous()
