@@ -38,9 +38,13 @@ def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset
     d_mlp = cfg.mlp_ratio * d
     L = n_ctx + (0 if cfg.qry_independent else q)              # tokens in the scan
     def attn(nq, nk, k=None, cs=None, cross=True):
-        if k is not None:   # gathered keys/values (+ offset features for cross-attention), kNN buffers and indices
+        if k is not None:   # gathered keys and values (+ einsum's contiguous copy of one; + offset features
+                            # for cross-attention), kNN buffers and indices
             c = min(nq, cs or ((1024 if cfg.arch == "v2" else 4096) if cross else nq))
-            return c * k * (2 * d + (68 if cross else 0)) + 2 * 512 * nk + 3 * nq * k + (0 if cross else 3 * nq * d)
+            # kNN: brute force keeps two 512 x nk distance buffers; queries on a full pixel grid (no query chunks)
+            # take `grid_knn`, whose int64 offsets for 64 grid rows over a disc of ~4k offsets are ~7 floats each
+            search = 64 * math.isqrt(nk) * 4 * k * 7 if (not cross and chunk is None) else 2 * 512 * nk
+            return c * k * (3 * d + (68 if cross else 0)) + search + 3 * nq * k + (0 if cross else 3 * nq * d)
         c = min(nq, cs or nq)
         return nq * 4 * d + (2 * h * c * nk if attention == "naive" else 0)
     stages = [q * 4 * cfg.n_freq,                               # Fourier features
