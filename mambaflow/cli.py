@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_cli.ipynb #ddeedc92
 from __future__ import annotations
-import argparse, json, sys
+import argparse, dataclasses, json, os, sys
 from pathlib import Path
 
 # %% auto #0
@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model (torchrun --nproc_per_node=N for DDP)")
     t.add_argument("--preset", default="local_small", help="model preset (see mambaflow.models.PRESETS)")
     t.add_argument("--steps", type=int, default=None, help="optimizer steps (the schedule's horizon)")
-    t.add_argument("--minutes", type=float, default=None, help="wall-clock cap")
+    t.add_argument("--minutes", type=float, default=None,
+                   help="wall-clock cap; without --steps, the steps that fit in it are measured first (the schedule completes)")
     t.add_argument("--query-mode", choices=["random", "fixed"], default=None)
     t.add_argument("--resume", action="store_true", help="continue the run in --out from latest.pt")
     common(t)
@@ -85,7 +86,14 @@ def main(argv=None) -> int:
 def _run(a) -> int:
     if a.command == "train":
         from mambaflow.train import train
-        s = train(config_from_args(a), a.out, resume=a.resume)
+        cfg = config_from_args(a)
+        if a.minutes is not None and a.steps is None and not a.resume:   # a budget without a horizon: fit one to it
+            if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+                raise ValueError("--steps: expected a step count with torchrun (each rank would time itself and disagree), got none")
+            from mambaflow.train import _calibrate_steps
+            cfg = dataclasses.replace(cfg, max_steps=_calibrate_steps(cfg, a.minutes))
+            print(f"--minutes {a.minutes} without --steps: {cfg.max_steps} steps fit", file=sys.stderr)
+        s = train(cfg, a.out, resume=a.resume)
         print(json.dumps(s))
     elif a.command == "demo":
         from mambaflow.train import main_job
