@@ -15,7 +15,7 @@ from .data import synthetic_fields, SparseFieldDataset, n_observed, SYNTHETIC_KI
 from .metrics import psnr, reconstruct_baseline
 from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior_mean, sample_heun
 from .samplers import time_grid
-from .ssm import Mamba, seed_lti_scan
+from .ssm import Mamba, seed_lti_scan, _check_lti_args
 from .models import ModelConfig, build_model
 
 # %% auto #0
@@ -180,11 +180,7 @@ def lti_scan_fft(u:torch.Tensor, # input (B, D, L)
                  D:torch.Tensor|None=None, # skip (D,)
                 ) -> torch.Tensor: # y (B, D, L)
     "`ssm.seed_lti_scan` (Δ = 1/L, time-invariant B, C) as a causal convolution by FFT: O(L log L) instead of O(L²) memory."
-    sizes = {}
-    check_tensor(u, "u", ("batch", "dim", "len"), floating=True, sizes=sizes)
-    for name, M in (("A", A), ("B", B), ("C", C)): check_tensor(M, name, ("dim", "state"), floating=True, sizes=sizes)
-    if D is not None: check_tensor(D, "D", ("dim",), sizes=sizes)
-    L = u.shape[-1]; Δ = 1.0 / L
+    L = _check_lti_args(u, A, B, C, D); Δ = 1.0 / L
     k = torch.arange(L, device=u.device, dtype=u.dtype)
     K = torch.einsum("dn,dnk->dk", C * Δ * B, torch.exp(Δ * A[..., None] * k))       # (D, L) kernel K_k
     n = 2 * L

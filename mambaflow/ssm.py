@@ -16,6 +16,14 @@ __all__ = ['SCAN_BACKENDS', 'TOKEN_ORDERS', 'seed_lti_scan', 'selective_scan_ref
            'token_order', 'apply_order', 'invert_order', 'BidirectionalMamba', 'bench_one', 'benchmark_scan']
 
 # %% ../nbs/06_ssm.ipynb #5e2c531a
+def _check_lti_args(u, A, B, C, D) -> int:
+    "Validate the arguments of an LTI scan (u (B,D,L); A, B, C (D,N); D (D,) or None); returns L."
+    sizes = {}
+    check_tensor(u, "u", ("batch", "dim", "len"), floating=True, sizes=sizes)
+    for name, M in (("A", A), ("B", B), ("C", C)): check_tensor(M, name, ("dim", "state"), floating=True, sizes=sizes)
+    if D is not None: check_tensor(D, "D", ("dim",), sizes=sizes)
+    return sizes["len"]
+
 def seed_lti_scan(u:torch.Tensor, # input (B, D, L)
                   A:torch.Tensor, # state matrix diagonal (D, N), negative
                   B:torch.Tensor, # input matrix (D, N), input-independent
@@ -23,11 +31,7 @@ def seed_lti_scan(u:torch.Tensor, # input (B, D, L)
                   D:torch.Tensor|None=None, # skip (D,)
                  ) -> torch.Tensor: # y (B, D, L)
     "The seeds' non-selective scan: Δ = 1/L and an explicit O(L²) decay matrix per channel and state."
-    sizes = {}
-    check_tensor(u, "u", ("batch", "dim", "len"), floating=True, sizes=sizes)
-    for name, M in (("A", A), ("B", B), ("C", C)): check_tensor(M, name, ("dim", "state"), floating=True, sizes=sizes)
-    if D is not None: check_tensor(D, "D", ("dim",), sizes=sizes)
-    L = u.shape[-1]; Δ = 1.0 / L
+    L = _check_lti_args(u, A, B, C, D); Δ = 1.0 / L
     t = torch.arange(L, device=u.device, dtype=u.dtype)
     lag = t[:, None] - t[None, :]                                           # (L, L): t - s
     M = torch.exp(Δ * A[:, :, None, None] * lag.clamp(min=0)) * (lag >= 0)  # (D, N, L, L) decay matrix
