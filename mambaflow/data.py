@@ -13,9 +13,9 @@ from .core import as_generator, check_tensor, atomic_write_bytes, format_table
 
 # %% auto #0
 __all__ = ['CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP', 'EMBEDDED_PATCH',
-           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'pixel_grid', 'resize_images', 'derive_seed', 'mask_order',
-           'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset', 'holdout_split', 'ImageFolder',
-           'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5', 'download_file', 'CIFAR10',
+           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'pixel_grid', 'on_grid_index', 'resize_images', 'derive_seed',
+           'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset', 'holdout_split',
+           'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5', 'download_file', 'CIFAR10',
            'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images', 'embedded_highres',
            'synthetic_params', 'synthetic_field_values', 'synthetic_fields', 'show_observations']
 
@@ -32,6 +32,19 @@ def pixel_grid(H:int, # rows
     i = (torch.arange(H, device=device, dtype=dtype) + 0.5) / H
     j = (torch.arange(W, device=device, dtype=dtype) + 0.5) / W
     return torch.stack(torch.meshgrid(i, j, indexing="ij"), dim=-1).reshape(H * W, 2)
+
+# %% ../nbs/04_data.ipynb #87d32a03
+def on_grid_index(ctx_xy:torch.Tensor, # (B, Nc, 2) coordinates in [0,1]
+                  H:int, W:int, # the grid
+                  tol:float=1e-4, # in pixels of the grid
+                 ) -> tuple: # (flat index (B, Nc) into H*W, bool (B, Nc): the point is that pixel's centre)
+    "For each coordinate, the row-major index of the grid pixel it falls in, and whether it sits on its centre (within `tol` pixels)."
+    p = ctx_xy * torch.tensor([H, W], dtype=ctx_xy.dtype, device=ctx_xy.device)
+    ij = p.floor().clamp(min=0).long()
+    ij[..., 0].clamp_(max=H - 1); ij[..., 1].clamp_(max=W - 1)
+    on = ((p - (ij + 0.5)).abs() < tol).all(-1)
+    return ij[..., 0] * W + ij[..., 1], on
+
 
 # %% ../nbs/04_data.ipynb #040bc079
 def resize_images(x:torch.Tensor, # images (N, H, W, C) float

@@ -12,17 +12,18 @@ import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
                             resolve_device, shrink, in_test)
-from .data import SparseFieldDataset, pixel_grid, resize_images, embedded_images, embedded_highres, derive_seed
+from .data import (SparseFieldDataset, pixel_grid, on_grid_index, resize_images, embedded_images,
+                            embedded_highres, derive_seed)
 from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr
 from .models import build_model, velocity_in_chunks
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'observe', 'query_grid',
-           'on_grid_index', 'chunked_velocity', 'reconstruct', 'score', 'summarize', 'truth_at', 'baselines_at',
-           'compare_samplers', 'paired_change', 'claims_table', 'uncertainty_stats', 'uncertainty_figure',
-           'multiscale_figure', 'performance_chart', 'run_test_images', 'evaluate_run', 'load_model_cfg',
-           'rebuild_model', 'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
+           'chunked_velocity', 'reconstruct', 'score', 'summarize', 'truth_at', 'baselines_at', 'compare_samplers',
+           'paired_change', 'claims_table', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure',
+           'performance_chart', 'run_test_images', 'evaluate_run', 'load_model_cfg', 'rebuild_model', 'compare_runs',
+           'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #1457c66b
 def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
@@ -33,9 +34,8 @@ def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
     check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
     N, H, W, C = images.shape
     b = SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed).batch(range(N))
-    ij = (b["ctx_xy"] * torch.tensor([H, W], dtype=b["ctx_xy"].dtype)).floor().long()
     mask = torch.zeros(N, H * W, dtype=torch.bool)
-    mask.scatter_(1, ij[..., 0] * W + ij[..., 1], True)
+    mask.scatter_(1, on_grid_index(b["ctx_xy"], H, W)[0], True)
     return {"ctx_xy": b["ctx_xy"], "ctx_val": b["ctx_val"], "mask": mask.reshape(N, H, W), "shape": (H, W)}
 
 def query_grid(grid, # int r (r×r) or (H, W)
@@ -46,16 +46,6 @@ def query_grid(grid, # int r (r×r) or (H, W)
     xy = pixel_grid(int(H), int(W), device=device, dtype=dtype)
     return xy[None].expand(B, -1, -1), int(H), int(W)
 
-def on_grid_index(ctx_xy:torch.Tensor, # (B, Nc, 2) coordinates in [0,1]
-                  H:int, W:int, # the output grid
-                  tol:float=1e-4, # in pixels of the output grid
-                 ) -> tuple: # (flat index (B, Nc) into H*W, bool (B, Nc): the point is that pixel's centre)
-    "For each observation, the output-grid pixel whose centre it sits on (within `tol` pixels), if any."
-    p = ctx_xy * torch.tensor([H, W], dtype=ctx_xy.dtype, device=ctx_xy.device)
-    ij = p.floor().clamp(min=0).long()
-    ij[..., 0].clamp_(max=H - 1); ij[..., 1].clamp_(max=W - 1)
-    on = ((p - (ij + 0.5)).abs() < tol).all(-1)
-    return ij[..., 0] * W + ij[..., 1], on
 
 # %% ../nbs/10_evaluation.ipynb #749c05c9
 def chunked_velocity(model:Callable, # model(ctx_xy, ctx_val, qry_xy, qry_xt, t)

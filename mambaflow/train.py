@@ -14,7 +14,7 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from .core import (resolve_device, as_generator, atomic_torch_save, atomic_write_text, atomic_savefig,
                             in_test, shrink, format_table)
-from .data import (SparseFieldDataset, embedded_images, image_folder, load_cifar10, holdout_split,
+from .data import (SparseFieldDataset, on_grid_index, embedded_images, image_folder, load_cifar10, holdout_split,
                             stack_images, derive_seed, synthetic_fields, shared_cifar10_path)
 from .flow import flow_path, flow_loss, data_loss, posterior_mean, to_model_range, to_unit_range
 from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters
@@ -468,8 +468,8 @@ def reconstruct_images(model:nn.Module, images:torch.Tensor, ratio:float=0.2, se
     b = ds.batch(range(N))
     out = {"posterior mean": predict_mean(model, b, seed=seed).reshape(N, H, W, C).cpu()}
     if reimpose:   # the observed pixels are grid pixels: find each one's grid index, write its value there
-        d2, obs = torch.cdist(b["ctx_xy"], b["qry_xy"]).min(-1)
-        if float(d2.max()) > 1e-6: raise ValueError("reimpose: expected observed pixels on the output grid")
+        obs, on = on_grid_index(b["ctx_xy"], H, W)
+        if not bool(on.all()): raise ValueError("reimpose: expected observed pixels on the output grid")
         pm = out["posterior mean"].reshape(N, H * W, C)
         out["posterior mean, observed re-imposed"] = pm.scatter(1, obs[..., None].expand(-1, -1, C), b["ctx_val"]).reshape(N, H, W, C)
     dev = next(model.parameters()).device
