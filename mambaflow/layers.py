@@ -206,6 +206,8 @@ def as_pixel_grid(xy:torch.Tensor, # coordinates (B, N, 2)
     g = pixel_grid(H, W, device=xy.device, dtype=xy.dtype)
     return (H, W) if bool((xy == g).all()) else None
 
+def _grid_knn_max_k(H:int, W:int) -> int: return ((H + 1) // 2) * ((W + 1) // 2)   # the quadrant every pixel has
+
 def grid_knn(H:int, # rows of the pixel grid
              W:int, # columns
              k:int, # neighbours per pixel (<= ceil(H/2)*ceil(W/2), else use `knn`)
@@ -215,7 +217,7 @@ def grid_knn(H:int, # rows of the pixel grid
             ) -> tuple: # idx (H*W, k) int64, dist2 (H*W, k), sorted by distance
     "Exact k nearest pixel centres of every pixel centre of `pixel_grid(H, W)`, from a disc of offsets: O(HW k)."
     hq, wq = (H + 1) // 2, (W + 1) // 2
-    if not 1 <= k <= hq * wq: raise ValueError(f"k: expected 1 <= k <= ceil(H/2)*ceil(W/2) = {hq * wq}, got {k}")
+    if not 1 <= k <= _grid_knn_max_k(H, W): raise ValueError(f"k: expected 1 <= k <= ceil(H/2)*ceil(W/2) = {hq * wq}, got {k}")
     f64 = torch.float64
     quad = ((torch.arange(hq, dtype=f64)[:, None] / H) ** 2 + (torch.arange(wq, dtype=f64)[None] / W) ** 2).flatten()
     rho2 = float(quad.kthvalue(k).values) * (1 + 1e-12)
@@ -364,7 +366,7 @@ class SelfAttention(nn.Module):
         if mask is not None: raise ValueError("mask: not supported with k_neighbors (pass only existing tokens)")
         check_tensor(xy, "xy", ("B", "N", 2), floating=True, sizes=sz)
         k, grid = min(self.k_neighbors, sz["N"]), as_pixel_grid(xy)
-        if grid is not None and k <= ((grid[0] + 1) // 2) * ((grid[1] + 1) // 2):   # a full pixel grid: the window
+        if grid is not None and k <= _grid_knn_max_k(*grid):                  # a full pixel grid: the window
             idx = grid_knn(*grid, k, device=xy.device)[0].expand(sz["B"], -1, -1)
         else: idx, _ = knn(xy, xy, k, chunk_size=self.knn_chunk)
         N = sz["N"]; cs = N if self.chunk_size is None else self.chunk_size
