@@ -13,11 +13,12 @@ from .core import as_generator, check_tensor, atomic_write_bytes, format_table
 
 # %% auto #0
 __all__ = ['CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP', 'EMBEDDED_PATCH',
-           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'pixel_grid', 'on_grid_index', 'resize_images', 'derive_seed',
-           'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset', 'holdout_split',
-           'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5', 'download_file', 'CIFAR10',
-           'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images', 'embedded_highres',
-           'synthetic_params', 'synthetic_field_values', 'synthetic_fields', 'show_observations']
+           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'pixel_grid', 'on_grid_index', 'resize_images',
+           'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset',
+           'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5',
+           'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images',
+           'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields', 'Observations',
+           'observe', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
 
 # %% ../nbs/04_data.ipynb #4d2fcbad
 def pixel_grid(H:int, # rows
@@ -567,6 +568,110 @@ def synthetic_fields(kind:str, # "sine" | "interference" | "am"
     xy = pixel_grid(res, res, dtype=torch.float64)
     out = [synthetic_field_values(kind, synthetic_params(kind, seed, start + i), xy) for i in range(n)]
     return torch.stack(out).reshape(n, res, res, 1).float()
+
+# %% ../nbs/04_data.ipynb #f1cb8684
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Observations:
+    "The observed pixels of B images: coordinates (B,Nc,2), values (B,Nc,C) in [0,1], and the (H, W) grid they sit on."
+    ctx_xy:torch.Tensor # (B, Nc, 2) pixel-centre coordinates in [0,1]
+    ctx_val:torch.Tensor # (B, Nc, C) observed values in [0,1]
+    grid:tuple # (H, W) the grid the pixels were observed on
+
+    def __post_init__(self):
+        sz = {}
+        check_tensor(self.ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
+        check_tensor(self.ctx_val, "ctx_val", ("B", "Nc", "C"), floating=True, finite=True, lo=0.0, hi=1.0, sizes=sz)
+        object.__setattr__(self, "grid", _as_hw(self.grid, "grid"))
+        if self.ctx_xy.device != self.ctx_val.device:
+            raise ValueError(f"ctx_val: expected the device of ctx_xy ({self.ctx_xy.device}), got {self.ctx_val.device}")
+
+    B = property(lambda self: self.ctx_xy.shape[0], doc="number of images")
+    C = property(lambda self: self.ctx_val.shape[-1], doc="channels")
+
+    @property
+    def mask(self) -> torch.Tensor:
+        "(B, H, W) bool: the pixels of `grid` whose centre is an observed coordinate."
+        H, W = self.grid
+        idx, on = on_grid_index(self.ctx_xy, H, W)
+        m = torch.zeros(self.B, H * W, dtype=torch.bool, device=self.ctx_xy.device)
+        return m.scatter_(1, idx, on).reshape(self.B, H, W)
+
+    def image(self, background:float=0.0, # value of the unobserved pixels
+             ) -> torch.Tensor: # (B, H, W, C)
+        "The observed values drawn on their grid, `background` elsewhere."
+        H, W = self.grid
+        idx, on = on_grid_index(self.ctx_xy, H, W)
+        out = torch.full((self.B, H * W, self.C), float(background), dtype=self.ctx_val.dtype, device=self.ctx_val.device)
+        src = torch.where(on[..., None], self.ctx_val, out.gather(1, idx[..., None].expand(-1, -1, self.C)))
+        return out.scatter_(1, idx[..., None].expand(-1, -1, self.C), src).reshape(self.B, H, W, self.C)
+
+    def to(self, device) -> "Observations": return Observations(self.ctx_xy.to(device), self.ctx_val.to(device), self.grid)
+    def __getitem__(self, k) -> "Observations":
+        "The observations of a subset of the images (an int keeps the batch dimension)."
+        k = slice(k, k + 1) if isinstance(k, int) else k
+        return Observations(self.ctx_xy[k], self.ctx_val[k], self.grid)
+
+    @classmethod
+    def from_batch(cls, batch:dict, # a SparseFieldDataset batch (ctx_xy, ctx_val, ...)
+                   grid, # (H, W) or r: the images' grid
+                  ) -> "Observations":
+        return cls(batch["ctx_xy"], batch["ctx_val"], grid)
+
+def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
+            ratio:float=0.2, # observed fraction of pixels
+            seed:int=0, # mask seed (masks depend on (seed, image index) only)
+           ) -> Observations:
+    "The observed pixels of each image (the book's masks, as `SparseFieldDataset` draws them)."
+    check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
+    N, H, W, C = images.shape
+    return Observations.from_batch(SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed).batch(range(N)), (H, W))
+
+# %% ../nbs/04_data.ipynb #cd0c37cb
+DATA_SPECS = ("embedded", "cifar10:<path>", "folder:<path>", "synthetic:<kind>")
+
+class U8Images(torch.utils.data.Dataset):
+    "Decoded images of `ds` at `idx`, held as one uint8 tensor; items are float (H,W,C) in [0,1]."
+    def __init__(self, ds, idx):
+        self.u8 = (stack_images(ds, idx) * 255).round().to(torch.uint8)
+    def __len__(self): return len(self.u8)
+    def __getitem__(self, i): return self.u8[i].float().div_(255.0)
+
+@functools.lru_cache(maxsize=4)
+def source_images(spec:str, # see DATA_SPECS
+                  seed:int=0, # seed of the synthetic fields
+                  val_fraction:float=0.02, # held-out fraction when the source has no validation split
+                 ) -> tuple: # (train images, held-out images): tensors or datasets of (H, W, C) floats in [0,1]
+    "Training and held-out images of a data specification."
+    if not isinstance(spec, str): raise TypeError(f"data: expected a string such as {DATA_SPECS}, got {type(spec).__name__}")
+    kind, _, arg = spec.partition(":")
+    if kind == "embedded": return embedded_images("train"), embedded_images("val")
+    if kind == "synthetic":
+        if arg and arg not in SYNTHETIC_KINDS: raise ValueError(f"data: expected synthetic:<kind> with kind in {SYNTHETIC_KINDS}, got {spec!r}")
+        return synthetic_fields(arg or "sine", 2048, 32, seed=seed), synthetic_fields(arg or "sine", 128, 32, seed=seed + 1)
+    if kind in ("cifar10", "folder"):
+        path = Path(arg) if arg else shared_cifar10_path()
+        if path is None or not path.exists():
+            raise FileNotFoundError(f"data: the folder or archive {str(arg or '(shared CIFAR-10 path)')!r} does not exist")
+        is_official = kind == "cifar10" and ("batches" in path.name or path.name.startswith("cifar-10-python")
+                                              or (path / "cifar-10-batches-py").exists() or (path / "data_batch_1").exists())
+        ds = load_cifar10(path, "train") if is_official else image_folder(path, "train")
+        tr, va = holdout_split(len(ds), val_fraction, seed=0)
+        return U8Images(ds, tr), U8Images(ds, va)
+    raise ValueError(f"data: expected one of {DATA_SPECS}, got {spec!r}")
+
+def held_out_images(spec:str, # see DATA_SPECS
+                    n:int, # images
+                    skip:int=0, # held-out images to pass over first (those validation scores)
+                    seed:int=0, val_fraction:float=0.02, # as `source_images`
+                   ) -> torch.Tensor: # (n', H, W, C), n' <= n
+    "Held-out images of a data spec for reports: the embedded test photographs, else held-out images after the first `skip`."
+    _check_int(n, "n", 1)
+    if spec.partition(":")[0] == "embedded": return embedded_images("test")[:n]
+    _, va = source_images(spec, seed, val_fraction)
+    lo = min(skip, max(0, len(va) - n))
+    return torch.stack([va[i] for i in range(lo, min(len(va), lo + n))])
 
 # %% ../nbs/04_data.ipynb #2b98e5c6
 def show_observations(images:torch.Tensor, # (N, H, W, C) in [0,1], C in {1, 3}

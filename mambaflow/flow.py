@@ -177,18 +177,23 @@ def field_velocity(model: Callable, # model(ctx_xy, ctx_val, qry_xy, qry_xt, t) 
                    ctx_xy: torch.Tensor, # (B, Nc, 2) observed coordinates in [0, 1]
                    ctx_val: torch.Tensor, # (B, Nc, C) observed values in [-1, 1]
                    qry_xy: torch.Tensor, # (B, Nq, 2) query coordinates in [0, 1]
+                   chunk: int | None = None, # queries per model call (None: all at once); exact only if queries are independent
                   ) -> Callable: # v_fn(x (B, Nq, C), t scalar or (B,)) -> (B, Nq, C)
-    "Close a field model over its context and queries: a `v_fn(x, t)` that broadcasts scalar `t` to (B,)."
+    "Close a field model over its context and queries: a `v_fn(x, t)` that broadcasts scalar `t` to (B,), optionally in query chunks."
     sz = {}
     check_tensor(ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, sizes=sz)
     check_tensor(ctx_val, "ctx_val", ("B", "Nc", "C"), floating=True, sizes=sz)
     check_tensor(qry_xy, "qry_xy", ("B", "Nq", 2), floating=True, sizes=sz)
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
+        raise ValueError(f"chunk: expected None or an int >= 1, got {chunk!r}")
     B, C, Nq = sz["B"], sz["C"], sz["Nq"]
+    c = Nq if chunk is None else chunk
     def v_fn(x, t):
         check_tensor(x, "x", (B, Nq, C))
         t = torch.as_tensor(t, dtype=x.dtype, device=x.device)
         t = t.expand(B) if t.ndim == 0 else t
-        return model(ctx_xy, ctx_val, qry_xy, x, t)
+        if c >= Nq: return model(ctx_xy, ctx_val, qry_xy, x, t)
+        return torch.cat([model(ctx_xy, ctx_val, qry_xy[:, i:i + c], x[:, i:i + c], t) for i in range(0, Nq, c)], 1)
     return v_fn
 
 class CountingField:
