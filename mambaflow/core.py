@@ -12,7 +12,7 @@ import torch
 __all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'atomic_write_bytes',
            'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'in_test', 'shrink', 'format_table',
            'proc_status_mb', 'peak_rss_start', 'peak_rss_mb', 'run_fresh', 'plain', 'environment', 'write_results',
-           'read_results']
+           'read_results', 'image_grid']
 
 # %% ../nbs/00_core.ipynb #8e6224ce
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -208,3 +208,34 @@ def read_results(path:str|os.PathLike, # a file written by `write_results`
     if doc.get("version") != RESULTS_VERSION:
         raise ValueError(f"path: expected results version {RESULTS_VERSION}, got {doc.get('version')!r} in {str(path)!r}")
     return {"meta": doc["meta"], "results": doc["results"]}
+
+# %% ../nbs/00_core.ipynb #5c89fa05
+def image_grid(panels:list, # rows of panels; a panel is None or dict(image=(H,W) or (H,W,C) tensor, title=, xlabel=, cmap=, vmin=, vmax=)
+               size:float=1.3, # inches per panel
+               fontsize:float=7, # of titles and labels
+               row_labels:list|None=None, # one label per row, left of its first panel
+               suptitle:str="", # figure title
+              ):
+    "A figure of small images laid out as `panels` (rows × columns); returns the Figure."
+    import matplotlib.pyplot as plt
+    if not panels or not all(isinstance(r, (list, tuple)) for r in panels):
+        raise ValueError(f"panels: expected a non-empty list of rows (lists of panels), got {type(panels).__name__}")
+    nr, nc = len(panels), max(len(r) for r in panels)
+    fig, ax = plt.subplots(nr, nc, figsize=(size * nc, (size + 0.15) * nr), squeeze=False)
+    for i, row in enumerate(panels):
+        for j in range(nc):
+            a, p = ax[i, j], row[j] if j < len(row) else None
+            a.set_xticks([]); a.set_yticks([])
+            if p is None: a.axis("off"); continue
+            im = p["image"]
+            im = (im.detach().cpu().float().numpy() if isinstance(im, torch.Tensor) else im)
+            if im.ndim == 3 and im.shape[-1] == 1: im = im[..., 0]
+            gray = im.ndim == 2
+            a.imshow(im, cmap=p.get("cmap", "gray" if gray else None), vmin=p.get("vmin", 0), vmax=p.get("vmax", 1),
+                     interpolation="nearest")
+            if p.get("title"): a.set_title(p["title"], fontsize=fontsize)
+            if p.get("xlabel"): a.set_xlabel(p["xlabel"], fontsize=fontsize)
+        if row_labels is not None: ax[i, 0].set_ylabel(row_labels[i], fontsize=fontsize + 1)
+    if suptitle: fig.suptitle(suptitle, fontsize=fontsize + 1)
+    fig.tight_layout()
+    return fig

@@ -610,6 +610,7 @@ class Observations:
     def to(self, device) -> "Observations": return Observations(self.ctx_xy.to(device), self.ctx_val.to(device), self.grid)
     def __getitem__(self, k) -> "Observations":
         "The observations of a subset of the images (an int keeps the batch dimension)."
+        if isinstance(k, str): raise TypeError(f"observations: expected an int or a slice of images, got {k!r} (fields are attributes: .{k})")
         k = slice(k, k + 1) if isinstance(k, int) else k
         return Observations(self.ctx_xy[k], self.ctx_val[k], self.grid)
 

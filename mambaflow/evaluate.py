@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_evaluation.ipynb #3bc91e66
 from __future__ import annotations
-import json, math, os, time, warnings
+import dataclasses, json, math, os, time, warnings
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -12,115 +12,18 @@ import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
                             resolve_device, shrink, in_test)
-from .data import (SparseFieldDataset, pixel_grid, on_grid_index, resize_images, embedded_images,
-                            embedded_highres, derive_seed)
-from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
+from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
+from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr
-from .models import build_model, velocity_in_chunks
+from .models import build_model
+from .inference import reconstruct, model_device
 
 # %% auto #0
-__all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'observe', 'query_grid',
-           'chunked_velocity', 'reconstruct', 'score', 'summarize', 'truth_at', 'baselines_at', 'compare_samplers',
-           'paired_change', 'claims_table', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure',
-           'performance_chart', 'run_test_images', 'evaluate_run', 'load_model_cfg', 'rebuild_model', 'compare_runs',
-           'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
-
-# %% ../nbs/10_evaluation.ipynb #1457c66b
-def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
-            ratio:float=0.2, # observed fraction of pixels
-            seed:int=0, # mask seed (masks depend on (seed, image index) only)
-           ) -> dict: # ctx_xy (N,Nc,2), ctx_val (N,Nc,C) in [0,1], mask (N,H,W) bool, shape (H, W)
-    "The observed pixels of each image: coordinates, values and the boolean mask on the native grid."
-    check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
-    N, H, W, C = images.shape
-    b = SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed).batch(range(N))
-    mask = torch.zeros(N, H * W, dtype=torch.bool)
-    mask.scatter_(1, on_grid_index(b["ctx_xy"], H, W)[0], True)
-    return {"ctx_xy": b["ctx_xy"], "ctx_val": b["ctx_val"], "mask": mask.reshape(N, H, W), "shape": (H, W)}
-
-def query_grid(grid, # int r (r×r) or (H, W)
-               B:int, # batch size
-               device=None, dtype=torch.float32) -> tuple: # (qry_xy (B, H*W, 2), H, W)
-    "Pixel-centre query coordinates of an H×W grid, repeated over the batch."
-    H, W = (grid, grid) if isinstance(grid, (int, np.integer)) else tuple(grid)
-    xy = pixel_grid(int(H), int(W), device=device, dtype=dtype)
-    return xy[None].expand(B, -1, -1), int(H), int(W)
-
-
-# %% ../nbs/10_evaluation.ipynb #749c05c9
-def chunked_velocity(model:Callable, # model(ctx_xy, ctx_val, qry_xy, qry_xt, t)
-                     ctx_xy:torch.Tensor, # (B, Nc, 2)
-                     ctx_val:torch.Tensor, # (B, Nc, C) in [-1,1]
-                     qry_xy:torch.Tensor, # (B, Nq, 2)
-                     chunk:int|None=None, # queries per model call (None: all at once)
-                    ) -> Callable: # v_fn(x, t)
-    "`field_velocity`, evaluated on chunks of `chunk` queries when given."
-    v_fn = field_velocity(model, ctx_xy, ctx_val, qry_xy)
-    if chunk is None or chunk >= qry_xy.shape[1]: return v_fn
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"chunk: expected None or an int >= 1, got {chunk!r}")
-    B = qry_xy.shape[0]
-    def v_chunked(x, t):
-        t = torch.as_tensor(t, dtype=x.dtype, device=x.device)
-        t = t.expand(B) if t.ndim == 0 else t
-        return velocity_in_chunks(model, ctx_xy, ctx_val, qry_xy, x, t, chunk_size=chunk)
-    return v_chunked
-
-def _model_device(model):
-    try: return next(model.parameters()).device
-    except (AttributeError, StopIteration): return torch.device("cpu")
-
-# %% ../nbs/10_evaluation.ipynb #4bfc11ca
-@torch.no_grad()
-def reconstruct(model:Callable, # field model (or any callable with the model signature)
-                observations:dict, # ctx_xy (B,Nc,2), ctx_val (B,Nc,C) in [0,1] (see `observe`)
-                grid, # output grid: int r or (H, W)
-                sampler:str="heun", # a key of FLOW_SAMPLERS, or "mean" (posterior mean at t=0, one evaluation)
-                steps:int=50, # sampler steps
-                n_samples:int=1, # K samples per image
-                seed:int=0, # seeds the initial noise and the sampler's noise
-                reimpose:bool=False, # write the observed values into the samples where they sit on the grid
-                chunk:int|None=None, # queries per model call (exact only for query-independent models)
-                sampler_kw:dict|None=None, # extra sampler arguments (temperature, eta, gamma, ...)
-               ) -> dict: # samples (K,B,H,W,C), mean, std (B,H,W,C), n_reimposed, seconds, nfe, ...
-    "Draw K samples of the field on `grid` given the observations; their mean and per-pixel standard deviation, in [0,1]."
-    if sampler != "mean" and sampler not in FLOW_SAMPLERS:
-        raise ValueError(f"sampler: expected 'mean' or one of {sorted(FLOW_SAMPLERS)}, got {sampler!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
-        raise ValueError(f"n_samples: expected an int >= 1, got {n_samples!r}")
-    if not isinstance(observations, dict) or not {"ctx_xy", "ctx_val"} <= set(observations):
-        raise TypeError("observations: expected a dict with 'ctx_xy' and 'ctx_val' (see `observe`)")
-    sz = {}
-    ctx_xy = check_tensor(observations["ctx_xy"], "observations['ctx_xy']", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
-    ctx_val = check_tensor(observations["ctx_val"], "observations['ctx_val']", ("B", "Nc", "C"), floating=True, lo=0.0, hi=1.0, sizes=sz)
-    B, C, K = sz["B"], sz["C"], n_samples
-    dev = _model_device(model)
-    qry_xy, H, W = query_grid(grid, B * K, device=dev, dtype=ctx_xy.dtype)
-    rep = lambda a: a.to(dev).repeat(K, 1, 1)          # sample-major: row k*B + b is sample k of image b
-    v_fn = CountingField(chunked_velocity(model, rep(ctx_xy), to_model_range(rep(ctx_val)), qry_xy, chunk))
-    g0 = as_generator(derive_seed(0xE7A1, seed))
-    x0 = torch.randn((K * B, H * W, C), generator=g0).to(device=dev, dtype=ctx_val.dtype)
-    t0 = time.perf_counter()
-    if sampler == "mean":
-        x1 = posterior_mean(x0, v_fn(x0, 0.0), 0.0)
-    else:
-        kw = dict(sampler_kw or {})
-        if sampler != "adaptive": kw["steps"] = steps
-        x1 = FLOW_SAMPLERS[sampler](v_fn, x0, generator=as_generator(derive_seed(0xE7A2, seed), device=dev), **kw)
-    seconds = time.perf_counter() - t0
-    samples = to_unit_range(x1, clamp=True).reshape(K, B, H * W, C).cpu()
-    idx, on = on_grid_index(ctx_xy.cpu(), H, W)
-    n_re = 0
-    if reimpose:
-        for b in range(B):
-            samples[:, b, idx[b, on[b]]] = ctx_val[b, on[b]].cpu().to(samples.dtype)
-            n_re = n_re + int(on[b].sum())
-    samples = samples.reshape(K, B, H, W, C)
-    mean = samples.mean(0)
-    std = samples.std(0) if K > 1 else torch.full_like(mean, float("nan"))
-    return {"samples": samples, "mean": mean, "std": std, "grid": (H, W), "sampler": sampler, "steps": steps,
-            "n_samples": K, "reimpose": reimpose, "n_reimposed": n_re, "seconds": seconds,
-            "seconds_per_image": seconds / B, "nfe": v_fn.nfe}
+__all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'score',
+           'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
+           'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart', 'reconstruction_figure',
+           'main_job', 'show_main_job', 'run_test_images', 'evaluate_run', 'load_model_cfg', 'rebuild_model',
+           'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", "LPIPS", "speckle")
@@ -162,11 +65,11 @@ def baselines_at(obs:dict, # from `observe`
                  methods=BASELINES, # classical methods
                 ) -> dict: # name -> (N, r, r, C)
     "Classical reconstructions at r: griddata methods directly, biharmonic on the native grid then bicubic."
-    H, W = obs["shape"]; out = {}
+    H, W = obs.grid; out = {}
     for m in methods:
         if m == "biharmonic" and (r, r) != (H, W):
-            out["biharmonic+bicubic"] = resize_images(reconstruct_baseline(m, obs["ctx_xy"], obs["ctx_val"], H, W), r)
-        else: out[m] = reconstruct_baseline(m, obs["ctx_xy"], obs["ctx_val"], r, r)
+            out["biharmonic+bicubic"] = resize_images(reconstruct_baseline(m, obs.ctx_xy, obs.ctx_val, H, W), r)
+        else: out[m] = reconstruct_baseline(m, obs.ctx_xy, obs.ctx_val, r, r)
     return out
 
 # %% ../nbs/10_evaluation.ipynb #ee33d1ea
@@ -185,6 +88,7 @@ def compare_samplers(model:Callable, # field model
                      keep:int=3, # images per row kept for the figures
                      mean_of_k_at=None, # resolutions with the mean-of-K row (None: all); K=1 elsewhere, to save time
                      label:str="", # model label in the rows
+                     reimpose_mean:bool=False, # add the posterior mean with the observed pixels written back (native grid)
                     ) -> dict: # rows (list of dicts), per_image {(r, method): {metric: (N,)}}, recon, truth, obs, kind
     "The seeds' multi-scale sampler table, with the posterior mean, mean of K samples and baselines at every resolution."
     check_tensor(images, "images", (None, None, None, None), floating=True, lo=0.0, hi=1.0)
@@ -195,7 +99,7 @@ def compare_samplers(model:Callable, # field model
     rows, per_image, recon, truths, kinds, spread = [], {}, {}, {}, {}, {}
     for r in resolutions:
         gt, kind = truth_at(images, r, highres)
-        hidden = ~obs["mask"] if kind == "native" else None
+        hidden = ~obs.mask if kind == "native" else None
         truths[r], kinds[r] = gt[:keep], kind
         def add(method, pred, sec, nfe=None, group="model"):
             m = score(pred, gt, hidden)
@@ -214,6 +118,9 @@ def compare_samplers(model:Callable, # field model
                 spread[r] = (res["mean"], res["std"])
         res = reconstruct(model, obs, r, "mean", seed=seed, chunk=chunk)
         add("posterior mean (t=0)", res["mean"], res["seconds"], res["nfe"])
+        if reimpose_mean and kind == "native":
+            res = reconstruct(model, obs, r, "mean", seed=seed, chunk=chunk, reimpose=True)
+            add("posterior mean (t=0), observed re-imposed", res["mean"], res["seconds"], res["nfe"])
         for name, pred in ((k, v) for k, v in _timed_baselines(obs, r, baselines)):
             add(name, pred[0], pred[1], group="baseline")
     return {"rows": rows, "per_image": per_image, "recon": recon, "truth": truths, "obs": obs, "kind": kinds,
@@ -276,12 +183,11 @@ def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
     mse = float(((mean - truth) ** 2).mean(-1)[m].double().mean()); var = float((std ** 2).mean(-1)[m].double().mean())
     return {"corr": float(np.nanmean(corrs)), "mse_over_var": mse / var if var > 0 else float("nan")}
 
-def uncertainty_figure(obs:dict, mean, std, truth, n:int=3, title:str=""):
+def uncertainty_figure(obs:Observations, mean, std, truth, n:int=3, title:str=""):
     "Observed, mean of K samples, |error|, per-pixel std and truth for n images."
     import matplotlib.pyplot as plt
-    n = min(n, len(mean)); H, W = obs["shape"]
-    observed = torch.zeros(n, H, W, truth.shape[-1])
-    for k in range(n): observed[k][obs["mask"][k]] = _img_at_mask(obs, k)
+    n = min(n, len(mean)); H, W = obs.grid
+    observed = obs.image()[:n]
     err, sd = (mean - truth).abs().mean(-1), std.mean(-1)
     vmax = float(max(err[:n].max(), sd[:n].max()))
     cols = [("observed", observed), ("mean of K", mean), ("|error|", err), ("std of K", sd), ("truth", truth)]
@@ -295,13 +201,6 @@ def uncertainty_figure(obs:dict, mean, std, truth, n:int=3, title:str=""):
     if title: fig.suptitle(title, fontsize=8)
     fig.tight_layout()
     return fig
-
-def _img_at_mask(obs, k):
-    "Observed values of image k in the row-major order of its mask."
-    H, W = obs["shape"]
-    idx, _ = on_grid_index(obs["ctx_xy"][k:k+1], H, W)
-    order = idx[0].argsort()
-    return obs["ctx_val"][k][order]
 
 # %% ../nbs/10_evaluation.ipynb #5b46dda0
 def multiscale_figure(result:dict, # from `compare_samplers`
@@ -317,9 +216,8 @@ def multiscale_figure(result:dict, # from `compare_samplers`
             m = m.replace("+bicubic", "")   # one column for biharmonic (32²) and biharmonic+bicubic (above)
             if m not in seen and m != "heun std" and m not in ("nearest", "linear", "cubic"): seen.append(m)
         methods = seen
-    obs = result["obs"]; H, W = obs["shape"]
-    observed = torch.zeros(H, W, result["truth"][res[0]].shape[-1])
-    observed[obs["mask"][image]] = _img_at_mask(obs, image)
+    obs = result["obs"]; H, W = obs.grid
+    observed = obs.image()[image]
     fig, ax = plt.subplots(len(res), len(methods) + 2, figsize=(1.3 * (len(methods) + 2), 1.45 * len(res)), squeeze=False)
     for i, r in enumerate(res):
         gt = result["truth"][r][image]
@@ -361,16 +259,87 @@ def performance_chart(rows:list, # table rows (several models allowed: 'model' c
     fig.tight_layout()
     return fig
 
+# %% ../nbs/10_evaluation.ipynb #2970b8fc
+MAIN_JOB_COLS = ["method", "PSNR", "PSNR std", "SSIM", "MSE", "MAE", "speckle"]
+
+def reconstruction_figure(result:dict, # from `compare_samplers`
+                          r:int|None=None, # resolution (default: the first)
+                          methods:list|None=None, # columns (default: every method at r except the mean-of-K spread)
+                          n:int=6, # images (rows), at most the kept ones
+                         ):
+    "One row per image: observed, each method's reconstruction (PSNR below), truth."
+    from mambaflow.core import image_grid
+    r = sorted(result["truth"])[0] if r is None else r
+    methods = methods or [m for (rr, m) in result["recon"] if rr == r and m != "heun std"]
+    gt = result["truth"][r]; n = min(n, len(gt))
+    obs = result["obs"].image()
+    rows = []
+    for i in range(n):
+        row = [{"image": obs[i], "title": "observed" if i == 0 else ""}]
+        for m in methods:
+            x = result["recon"][(r, m)][i]
+            row.append({"image": x, "title": m if i == 0 else "", "xlabel": f"{float(psnr(x[None], gt[i][None])):.1f} dB"})
+        rows.append(row + [{"image": gt[i], "title": "truth" if i == 0 else ""}])
+    return image_grid(rows, size=1.25, fontsize=6)
+
+def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
+             out, # run folder
+             minutes:float=10.0, # training budget
+             n_test:int=32, # held-out images in the report
+             heun_steps:int=20, # steps of the Heun sample row
+            ) -> list: # the table's rows
+    "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
+    import matplotlib.pyplot as plt
+    from mambaflow.core import write_results
+    from mambaflow.train import train, load_model, fit_to_budget, read_metrics
+    out = Path(out)
+    cfg = fit_to_budget(cfg, minutes)
+    print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out}")
+    summary = train(cfg, out)
+    model, _ = load_model(out)
+    images = held_out_images(cfg.data, n_test, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
+    res = compare_samplers(model, images, samplers=("heun",), resolutions=(images.shape[1],), steps=heun_steps, n_samples=1,
+                           ratio=cfg.ratio, seed=cfg.seed, reimpose_mean=True, keep=6, label=cfg.model)
+    order = ["posterior mean (t=0)", "posterior mean (t=0), observed re-imposed", "heun"]
+    rows = sorted(res["rows"], key=lambda r: (r["group"] != "model", order.index(r["method"]) if r["method"] in order else 9))
+    for r in rows: r["PSNR std"] = float(res["per_image"][(r["res"], r["method"])]["PSNR"].std())
+    table = format_table(rows, floatfmt=".4g", columns=MAIN_JOB_COLS)
+    title = f"{cfg.model} on {cfg.data}: {len(images)} held-out images, {cfg.ratio:.0%} of pixels observed, {summary['steps']} steps"
+    atomic_write_text(out / "report.md", f"# {title}\n\n{table}\n")
+    fig = reconstruction_figure(res, methods=order + ["biharmonic"]); atomic_savefig(fig, out / "reconstructions.png", dpi=90); plt.close(fig)
+    curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
+    write_results(out / "results.json", {"title": title, "rows": [{k: r.get(k) for k in ["model", "res"] + MAIN_JOB_COLS} for r in rows],
+                                         "curve": curve, "summary": summary},
+                  job="main_job", train_config=dataclasses.asdict(cfg), minutes=minutes, n_test=len(images))
+    print(table); print(f"wrote {out / 'report.md'}, {out / 'reconstructions.png'} and {out / 'results.json'}")
+    return rows
+
+def show_main_job(results, # a main job's results.json (or a committed copy)
+                  figure=None, # its reconstructions.png to display (optional)
+                 ) -> list: # the table's rows
+    "Print a main job's table and learning curve from its results file (no training), and show its figure."
+    from mambaflow.core import read_results
+    doc = read_results(results); r = doc["results"]
+    print(r["title"]); print(format_table(r["rows"], floatfmt=".4g", columns=MAIN_JOB_COLS))
+    val = [c for c in r["curve"] if c["val_psnr"] is not None]
+    if val: print(format_table([{"step": c["step"], "minutes": c["elapsed_s"] / 60, "val PSNR": c["val_psnr"], "val SSIM": c["val_ssim"]}
+                                for c in val], floatfmt=".3f"))
+    print(f"measured {doc['meta']['created'][:10]} on {doc['meta']['cpus']} CPUs ({doc['meta']['device']}), torch {doc['meta']['torch']}")
+    if figure is not None and Path(figure).is_file():
+        from IPython.display import Image, display
+        display(Image(filename=str(figure)))
+    return r["rows"]
+
 # %% ../nbs/10_evaluation.ipynb #e50f298c
 def run_test_images(cfg, # the run's TrainConfig
                     n:int, # images
                    ) -> tuple: # (images (n, 32, 32, C), highres r -> (n, r, r, C) or None, source label)
     "Held-out images for a run, and their real high-resolution versions where they exist (the embedded crops)."
-    from mambaflow.train import _test_images
     if cfg.data.partition(":")[0] == "embedded":
         x = embedded_images("test")[:n]
         return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), "embedded test photographs (real crops)"
-    return _test_images(cfg, n), None, f"held-out images of {cfg.data} (truth above 32² is a bicubic upsampling)"
+    images = held_out_images(cfg.data, n, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
+    return images, None, f"held-out images of {cfg.data} (truth above 32² is a bicubic upsampling)"
 
 def _eval_dir(run, out):
     d = Path(out) if out is not None else Path(run) / "evaluation"
@@ -422,7 +391,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
         rk = reconstruct(model, res["obs"], r0, "heun", steps=steps, n_samples=max(2, n_samples), seed=seed, chunk=chunk)
         mean0, std0 = rk["mean"], rk["std"]
     gt0, kind0 = truth_at(images, r0, highres)
-    unc = uncertainty_stats(mean0, std0, gt0, ~res["obs"]["mask"] if kind0 == "native" else None)
+    unc = uncertainty_stats(mean0, std0, gt0, ~res["obs"].mask if kind0 == "native" else None)
     text = _header(f"Sampler comparison: {cfg.model} ({Path(run).name})", [
         f"{len(images)} {source}; {ratio:.0%} of the 32² pixels observed; {steps} steps per sampler; seed {seed}",
         f"sampler settings: " + ", ".join(f"{s} {SAMPLER_DEFAULTS.get(s, {})}" for s in samplers),
@@ -451,7 +420,7 @@ def rebuild_model(model:nn.Module, # a FieldModel
                  ) -> nn.Module: # a new model in eval mode with the same weights
     "The same weights under a changed config: attention chunking (exact) or a neighbourhood restriction (approximate)."
     cfg = model.config.replace(**changes)
-    new = build_model(cfg).to(_model_device(model))
+    new = build_model(cfg).to(model_device(model))
     try: new.load_state_dict(model.state_dict())
     except RuntimeError as e: raise ValueError(f"changes: {changes} change the parameters of the model ({str(e).splitlines()[0]})") from e
     return new.eval()
@@ -507,7 +476,7 @@ def _two_run_figure(ra, rb, labels, n:int=3):
     "Observed, each run's Heun sample and posterior mean, the best baseline and the truth, at the first resolution."
     import matplotlib.pyplot as plt
     r = sorted(ra["truth"])[0]; gt = ra["truth"][r]; n = min(n, len(gt))
-    obs = ra["obs"]; H, W = obs["shape"]
+    obs = ra["obs"]; H, W = obs.grid
     cols = [("observed", None)]
     for lab, res in ((labels[0], ra), (labels[1], rb)):
         for m in ("heun", "posterior mean (t=0)"):
@@ -519,8 +488,7 @@ def _two_run_figure(ra, rb, labels, n:int=3):
     for i in range(n):
         for j, (name, ims) in enumerate(cols):
             if ims is None:
-                im = torch.zeros(H, W, gt.shape[-1]); im[obs["mask"][i]] = _img_at_mask(obs, i)
-                ax[i, j].imshow(im.numpy(), vmin=0, vmax=1)
+                ax[i, j].imshow(obs.image()[i].numpy(), vmin=0, vmax=1)
             else:
                 ax[i, j].imshow(ims[i].numpy(), vmin=0, vmax=1)
                 if not name.startswith("truth"): ax[i, j].set_xlabel(f"{float(psnr(ims[i:i+1], gt[i:i+1])):.1f} dB", fontsize=7)

@@ -15,7 +15,7 @@ from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, inver
 # %% auto #0
 __all__ = ['ARCHS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'ModelConfig', 'get_config', 'PointTokens',
            'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel', 'build_model',
-           'count_parameters', 'velocity_in_chunks']
+           'count_parameters', 'param_groups']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer")
@@ -255,12 +255,13 @@ def count_parameters(model:nn.Module, # any module
     "Number of (trainable) parameters."
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
-def velocity_in_chunks(model:nn.Module, ctx_xy, ctx_val, qry_xy, qry_xt, t,
-                       chunk_size:int=4096, # queries per call
-                      ) -> torch.Tensor: # (B, Nq, C)
-    "Call `model` on chunks of the queries and concatenate: exact only for query-independent models."
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError(f"chunk_size: expected an int >= 1, got {chunk_size!r}")
-    Nq = qry_xy.shape[1]
-    return torch.cat([model(ctx_xy, ctx_val, qry_xy[:, i:i + chunk_size], qry_xt[:, i:i + chunk_size], t)
-                      for i in range(0, Nq, chunk_size)], 1)
+def param_groups(model:nn.Module, # any module
+                 weight_decay:float, # decay of the weight matrices
+                ) -> list: # two AdamW parameter groups
+    "AdamW groups: weight matrices decayed; biases, norms and parameters marked `_no_weight_decay` (Mamba's A_log, D) not."
+    if not weight_decay >= 0: raise ValueError(f"weight_decay: expected a value >= 0, got {weight_decay!r}")
+    decay, no_decay = [], []
+    for p in model.parameters():
+        if not p.requires_grad: continue
+        (no_decay if p.ndim < 2 or getattr(p, "_no_weight_decay", False) else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]

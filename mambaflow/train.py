@@ -14,16 +14,16 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from .core import (resolve_device, as_generator, atomic_torch_save, atomic_write_text, atomic_savefig,
                             in_test, shrink, format_table)
-from .data import (SparseFieldDataset, on_grid_index, embedded_images, image_folder, load_cifar10, holdout_split,
-                            stack_images, derive_seed, synthetic_fields, shared_cifar10_path)
-from .flow import flow_path, flow_loss, data_loss, posterior_mean, to_model_range, to_unit_range
-from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters
+from .data import SparseFieldDataset, Observations, source_images, derive_seed
+from .flow import flow_path, flow_loss, data_loss, to_model_range
+from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters, param_groups
 from .metrics import psnr, ssim
+from .inference import reconstruct
 
 # %% auto #0
-__all__ = ['LOSS_SPACES', 'CKPT_VERSION', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig',
-           'seed_config', 'load_data', 'predict_mean', 'validate', 'read_checkpoint', 'load_model', 'read_metrics',
-           'train', 'reconstruct_images', 'main_job', 'time_steps']
+__all__ = ['LOSS_SPACES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor',
+           'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate', 'read_checkpoint', 'load_model',
+           'read_metrics', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -151,36 +151,9 @@ def seed_config(**kw) -> TrainConfig:
     return TrainConfig(**base)
 
 # %% ../nbs/09_training.ipynb #f1ff9251
-import functools
-@functools.lru_cache(maxsize=4)
-def _source_images(spec:str, seed:int, val_fraction:float):
-    "(train images, val images) for a data spec; see TrainConfig.data."
-    kind, _, arg = spec.partition(":")
-    if kind == "embedded": return embedded_images("train"), embedded_images("val")
-    if kind == "synthetic":
-        n = 2048
-        return synthetic_fields(arg or "sine", n, 32, seed=seed), synthetic_fields(arg or "sine", 128, 32, seed=seed + 1)
-    if kind in ("cifar10", "folder"):
-        path = Path(arg) if arg else shared_cifar10_path()
-        if path is None or not path.exists():
-            raise FileNotFoundError(f"data: the folder or archive {str(arg or '(shared CIFAR-10 path)')!r} does not exist")
-        is_official = kind == "cifar10" and ("batches" in path.name or path.name.startswith("cifar-10-python")
-                                              or (path / "cifar-10-batches-py").exists() or (path / "data_batch_1").exists())
-        ds = load_cifar10(path, "train") if is_official else image_folder(path, "train")
-        tr, va = holdout_split(len(ds), val_fraction, seed=0)
-        return _U8Images(ds, tr), _U8Images(ds, va)
-    raise ValueError(f"data: expected embedded | cifar10:<path> | folder:<path> | synthetic:<kind>, got {spec!r}")
-
-class _U8Images(torch.utils.data.Dataset):
-    "Decoded images of `ds` at `idx`, held as one uint8 tensor; items are float (H,W,C) in [0,1]."
-    def __init__(self, ds, idx):
-        self.u8 = (stack_images(ds, idx) * 255).round().to(torch.uint8)
-    def __len__(self): return len(self.u8)
-    def __getitem__(self, i): return self.u8[i].float().div_(255.0)
-
 def load_data(cfg:TrainConfig) -> tuple:
     "(train SparseFieldDataset with the configured queries, validation SparseFieldDataset on the full grid)."
-    tr, va = _source_images(cfg.data, cfg.seed, cfg.val_fraction)
+    tr, va = source_images(cfg.data, cfg.seed, cfg.val_fraction)
     train_ds = SparseFieldDataset(tr, ratio=cfg.ratio, queries=cfg.query_mode, n_queries=cfg.n_queries, seed=cfg.seed)
     n_val = min(cfg.n_val, len(va))
     val_ds = SparseFieldDataset(va, ratio=cfg.ratio, queries="full", seed=cfg.seed, indices=range(n_val))
@@ -188,26 +161,14 @@ def load_data(cfg:TrainConfig) -> tuple:
 
 # %% ../nbs/09_training.ipynb #b6858e69
 @torch.no_grad()
-def predict_mean(model:nn.Module, batch:dict, seed:int=0, chunk:int=4096) -> torch.Tensor:
-    "Posterior-mean reconstruction (B, Nq, C) in [0,1] at the queries of `batch`, from one evaluation at t=0."
-    dev = next(model.parameters()).device
-    ctx_xy, ctx_val = batch["ctx_xy"].to(dev), to_model_range(batch["ctx_val"].to(dev))
-    qry_xy = batch["qry_xy"].to(dev)
-    B, Nq, C = batch["qry_val"].shape
-    x0 = torch.randn((B, Nq, C), generator=as_generator(seed)).to(dev)
-    t = torch.zeros(B, device=dev)
-    out = torch.cat([posterior_mean(x0[:, i:i + chunk], model(ctx_xy, ctx_val, qry_xy[:, i:i + chunk], x0[:, i:i + chunk], t), t)
-                     for i in range(0, Nq, chunk)], 1)
-    return to_unit_range(out).clamp(0, 1)
-
-@torch.no_grad()
-def validate(model:nn.Module, val_ds:SparseFieldDataset, batch_size:int=32) -> dict:
-    "Mean PSNR and SSIM of the posterior mean over the validation set (full grid, all pixels)."
+def validate(model:nn.Module, val_ds:SparseFieldDataset, batch_size:int=32, seed:int=0) -> dict:
+    "Mean PSNR and SSIM of the posterior mean (`reconstruct(sampler='mean')`) over the validation set (full grid, all pixels)."
     ps, ss = [], []
     for i in range(0, len(val_ds), batch_size):
         b = val_ds.batch(range(i, min(i + batch_size, len(val_ds))))
-        H, W = (int(round(math.sqrt(b["qry_xy"].shape[1]))),) * 2
-        pred = predict_mean(model, b).reshape(-1, H, W, b["qry_val"].shape[-1]).cpu()
+        B, Nq, C = b["qry_val"].shape; H = W = math.isqrt(Nq)
+        if H * W != Nq: raise ValueError(f"val_ds: expected full square grids of queries, got {Nq} queries per image")
+        pred = reconstruct(model, Observations.from_batch(b, (H, W)), sampler="mean", seed=seed)["mean"]
         gt = b["qry_val"].reshape(pred.shape)
         ps.append(psnr(pred, gt)); ss.append(ssim(pred, gt))
     return {"val_psnr": float(torch.cat(ps).mean()), "val_ssim": float(torch.cat(ss).mean())}
@@ -271,6 +232,7 @@ def _slice_batch(batch:dict, lo:int, hi:int, device) -> dict:
     return {k: v[lo:hi].to(device, non_blocking=True) for k, v in batch.items()}
 
 # %% ../nbs/09_training.ipynb #13d64771
+SCHEDULE_FIELDS = ("max_steps", "max_minutes", "warmup_steps", "val_every", "ckpt_every", "fig_every")
 METRIC_FIELDS = ["step", "loss", "lr", "grad_norm", "samples_per_s", "val_psnr", "val_ssim", "elapsed_s"]
 
 def _rewrite_metrics(path:Path, upto:int):
@@ -291,40 +253,38 @@ def read_metrics(run) -> list:
         return [{k: float(v) if v not in ("", None) else float("nan") for k, v in r.items()} for r in csv.DictReader(f)]
 
 # %% ../nbs/09_training.ipynb #3cd31652
-def _observed_images(batch:dict, H:int, W:int, n:int, background:float) -> torch.Tensor:
-    "The first n images of a sparse-field batch as (n, H, W, C), unobserved pixels set to `background`."
-    C = batch["ctx_val"].shape[-1]
-    obs = torch.full((n, H * W, C), background)
-    ij = (batch["ctx_xy"][:n] * torch.tensor([H, W])).long()
-    for k in range(n): obs[k, ij[k, :, 0] * W + ij[k, :, 1]] = batch["ctx_val"][k]
-    return obs.reshape(n, H, W, C)
-
 def _val_figure(model, val_ds, n:int=6):
-    import matplotlib.pyplot as plt
+    "Observed pixels, posterior mean (titled with its PSNR) and truth of the first n validation images."
+    from mambaflow.core import image_grid
     b = val_ds.batch(range(min(n, len(val_ds))))
-    N, Nq, C = b["qry_val"].shape; H = W = int(round(math.sqrt(Nq)))
-    pred = predict_mean(model, b).reshape(N, H, W, C).cpu()
+    N, Nq, C = b["qry_val"].shape; H = W = math.isqrt(Nq)
+    obs = Observations.from_batch(b, (H, W))
+    pred = reconstruct(model, obs, sampler="mean")["mean"]
     gt = b["qry_val"].reshape(N, H, W, C)
-    obs = _observed_images(b, H, W, N, 0.5)
-    fig, ax = plt.subplots(3, N, figsize=(1.4 * N, 4.4), squeeze=False)
-    for k in range(N):
-        for r, (img, name) in enumerate([(obs[k], "observed"), (pred[k], "mean"), (gt[k], "truth")]):
-            ax[r, k].imshow(img.squeeze(-1).numpy() if C == 1 else img.numpy(), cmap="gray" if C == 1 else None, vmin=0, vmax=1)
-            ax[r, k].set_xticks([]); ax[r, k].set_yticks([])
-            if k == 0: ax[r, k].set_ylabel(name)
-        ax[1, k].set_title(f"{float(psnr(pred[k:k+1], gt[k:k+1])):.1f} dB", fontsize=8)
-    fig.tight_layout()
-    return fig
+    p = psnr(pred, gt)
+    return image_grid([[{"image": im[k]} for k in range(N)] for im in (obs.image(0.5), )]
+                      + [[{"image": pred[k], "title": f"{float(p[k]):.1f} dB"} for k in range(N)], [{"image": gt[k]} for k in range(N)]],
+                      row_labels=["observed", "mean", "truth"])
 
 # %% ../nbs/09_training.ipynb #e440a9e2
 def train(cfg:TrainConfig, # the run's configuration
           out, # run folder
           resume:bool=False, # continue from out/latest.pt
           stop_after:int|None=None, # stop (with a checkpoint) after this many steps of this call; None = run to the end
+          minutes:float|None=None, # a time budget: the schedule is fitted to it (`fit_to_budget`); on resume, the recorded one
          ) -> dict:
     "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder)."
     import matplotlib; import matplotlib.pyplot as plt
     out = Path(out)
+    if minutes is not None:
+        if resume:      # the schedule the run was started with, not a new calibration
+            rec = read_checkpoint(out / "latest.pt")["train_config"] if (out / "latest.pt").is_file() else {}
+            cfg = dataclasses.replace(cfg, **{k: rec[k] for k in SCHEDULE_FIELDS if k in rec})
+        else:
+            if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+                raise ValueError("minutes: expected None under torchrun (each rank would time itself and disagree); give max_steps")
+            cfg = fit_to_budget(cfg, minutes)
+            if cfg.progress: print(f"{minutes:g} min budget: {cfg.max_steps} steps fit")
     device = resolve_device(cfg.device)
     rank, world = _dist_setup(device)
     if world > 1 and device.type == "cuda":
@@ -342,9 +302,7 @@ def train(cfg:TrainConfig, # the run's configuration
     train_ds, val_ds = load_data(cfg)
     model = build_model(cfg.model_config()).to(device)
     ema = EMA(model, cfg.ema_decay)
-    decay, no_decay = [p for p in model.parameters() if p.ndim >= 2], [p for p in model.parameters() if p.ndim < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=cfg.lr, betas=(0.9, 0.99))
+    opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.99))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup_steps, cfg.max_steps, cfg.min_lr_ratio))
     step, best, elapsed0 = 0, -float("inf"), 0.0
     if resume:
@@ -438,109 +396,43 @@ def train(cfg:TrainConfig, # the run's configuration
         dist.barrier()
     return {"steps": step, "best_psnr": best, "out": str(out), "params": count_parameters(model), "sec_per_step": sec_per_step}
 
-# %% ../nbs/09_training.ipynb #013bb7a8
-def _calibrate_steps(cfg:TrainConfig, minutes:float, probe:int=6) -> int:
-    "Optimizer steps that fit in `minutes` for this config, from timing `probe` steps (after one warm-up step)."
+# %% ../nbs/09_training.ipynb #0da38b2a
+def step_seconds(cfg:TrainConfig, # the configuration to time
+                 probe:int=6, # timed steps (after one warm-up step)
+                ) -> float:
+    "Seconds per optimizer step of this configuration on this machine, measured by `train` itself."
     import tempfile
     with tempfile.TemporaryDirectory() as d:
         c = dataclasses.replace(cfg, max_steps=probe + 1, val_every=10**9, ckpt_every=10**9, fig_every=10**9,
                                 progress=False, max_minutes=None)
-        dt = train(c, Path(d) / "probe")["sec_per_step"]
-    return max(10, int(0.85 * 60 * minutes / dt))
+        return train(c, Path(d) / "probe")["sec_per_step"]
 
-def _test_images(cfg:TrainConfig, n:int):
-    "Held-out (n, H, W, C) images for the main job's report."
-    kind = cfg.data.partition(":")[0]
-    if kind == "embedded": return embedded_images("test")[:n]
-    _, va = _source_images(cfg.data, cfg.seed, cfg.val_fraction)
-    lo = min(cfg.n_val, max(0, len(va) - n))
-    return torch.stack([va[i] for i in range(lo, min(len(va), lo + n))])
+def calibrate_steps(cfg:TrainConfig, # the configuration
+                    minutes:float, # the budget
+                    probe:int=6, # timed steps
+                   ) -> int:
+    "Optimizer steps that fit in `minutes` for this config (85% of the budget, at least 10)."
+    if not (isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0):
+        raise ValueError(f"minutes: expected a number > 0, got {minutes!r}")
+    return max(10, int(0.85 * 60 * minutes / step_seconds(cfg, probe)))
 
-@torch.no_grad()
-def reconstruct_images(model:nn.Module, images:torch.Tensor, ratio:float=0.2, seed:int=0, heun_steps:int=20,
-                       reimpose:bool=False, # also the posterior mean with the observed values written back (an interpolant)
-                      ) -> dict:
-    "Posterior mean, one Heun sample and the classical baselines for `images` (N,H,W,C) observed at `ratio`."
-    from mambaflow.flow import sample_heun, field_velocity
-    from mambaflow.metrics import reconstruct_baseline, BASELINES
-    N, H, W, C = images.shape
-    ds = SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed)
-    b = ds.batch(range(N))
-    out = {"posterior mean": predict_mean(model, b, seed=seed).reshape(N, H, W, C).cpu()}
-    if reimpose:   # the observed pixels are grid pixels: find each one's grid index, write its value there
-        obs, on = on_grid_index(b["ctx_xy"], H, W)
-        if not bool(on.all()): raise ValueError("reimpose: expected observed pixels on the output grid")
-        pm = out["posterior mean"].reshape(N, H * W, C)
-        out["posterior mean, observed re-imposed"] = pm.scatter(1, obs[..., None].expand(-1, -1, C), b["ctx_val"]).reshape(N, H, W, C)
-    dev = next(model.parameters()).device
-    v_fn = field_velocity(model, b["ctx_xy"].to(dev), to_model_range(b["ctx_val"].to(dev)), b["qry_xy"].to(dev))
-    x0 = torch.randn(b["qry_val"].shape, generator=as_generator(seed + 1)).to(dev)
-    out["Heun sample"] = to_unit_range(sample_heun(v_fn, x0, steps=heun_steps)).clamp(0, 1).reshape(N, H, W, C).cpu()
-    for m in BASELINES: out[m] = reconstruct_baseline(m, b["ctx_xy"], b["ctx_val"], H, W)
-    return {"truth": images, "batch": b, "recon": out}
-
-def _report(res:dict, model_name:str) -> list:
-    from mambaflow.metrics import psnr, ssim, mse, mae, BASELINES
-    gt, rows = res["truth"], []
-    for name, x in res["recon"].items():
-        p = psnr(x, gt)
-        rows.append({"method": f"baseline: {name}" if name in BASELINES else name,
-                     "PSNR": float(p.mean()), "PSNR std": float(p.std()), "SSIM": float(ssim(x, gt).mean()),
-                     "MSE": float(mse(x, gt).mean()), "MAE": float(mae(x, gt).mean())})
-    return rows
-
-def _report_figure(res:dict, n:int=6):
-    import matplotlib.pyplot as plt
-    gt, b = res["truth"][:n], res["batch"]
-    N, H, W, C = gt.shape
-    cols = [("observed 20%", _observed_images(b, H, W, N, 0.0))] + [(k, v[:n]) for k, v in res["recon"].items()] + [("truth", gt)]
-    fig, ax = plt.subplots(N, len(cols), figsize=(1.25 * len(cols), 1.3 * N), squeeze=False)
-    for j, (name, imgs) in enumerate(cols):
-        for i in range(N):
-            ax[i, j].imshow(imgs[i].numpy(), vmin=0, vmax=1); ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
-            if name not in ("observed 20%", "truth"):
-                ax[i, j].set_xlabel(f"{float(psnr(imgs[i:i+1], gt[i:i+1])):.1f} dB", fontsize=7)
-        ax[0, j].set_title(name, fontsize=7)
-    fig.tight_layout()
-    return fig
-
-def main_job(cfg:TrainConfig, # the run (its max_steps is replaced by what fits in `minutes`)
-             out, # run folder
-             minutes:float=10.0, # training budget
-             n_test:int=32, # held-out images in the report
-            ) -> list:
-    "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
-    import matplotlib.pyplot as plt
-    out = Path(out)
-    steps = _calibrate_steps(cfg, minutes)
-    cfg = dataclasses.replace(cfg, max_steps=steps, max_minutes=minutes, warmup_steps=min(cfg.warmup_steps, steps // 10),
-                              val_every=max(1, steps // 4), fig_every=max(1, steps // 2), ckpt_every=max(1, min(cfg.ckpt_every, steps // 10)))
-    print(f"training {cfg.model} on {cfg.data} for {steps} steps (~{minutes} min) into {out}")
-    train(cfg, out)
-    model, _ = load_model(out)
-    res = reconstruct_images(model, _test_images(cfg, n_test), ratio=cfg.ratio, seed=cfg.seed, reimpose=True)
-    rows = _report(res, cfg.model)
-    table = format_table(rows, floatfmt=".4g")
-    atomic_write_text(out / "report.md", f"# {cfg.model} on {cfg.data}: {len(res['truth'])} held-out images, "
-                                         f"{cfg.ratio:.0%} of pixels observed\n\n{table}\n")
-    fig = _report_figure(res); atomic_savefig(fig, out / "reconstructions.png", dpi=90); plt.close(fig)
-    print(table); print(f"wrote {out / 'report.md'} and {out / 'reconstructions.png'}")
-    return rows
+def fit_to_budget(cfg:TrainConfig, # the configuration (its schedule lengths are replaced)
+                  minutes:float, # the budget
+                  n_val:int=4, n_ckpt:int=10, n_fig:int=2, # validations, checkpoints, figures over the run
+                  steps:int|None=None, # known steps (skip the calibration, e.g. to reproduce a recorded run)
+                 ) -> TrainConfig:
+    "The configuration whose schedule fits `minutes`: calibrated max_steps, max_minutes cap, lengths scaled to the run."
+    S = calibrate_steps(cfg, minutes) if steps is None else steps
+    return dataclasses.replace(cfg, max_steps=S, max_minutes=float(minutes), warmup_steps=min(cfg.warmup_steps, max(1, S // 10)),
+                               val_every=max(1, S // n_val), ckpt_every=max(1, S // n_ckpt), fig_every=max(1, S // n_fig))
 
 # %% ../nbs/09_training.ipynb #0dc8c176
 def time_steps(presets:list, batch_size:int=32, n_queries:int=200, repeats:int=5, data:str="embedded") -> list:
-    "Median seconds per optimizer step (after one warm-up step) and parameter count for each preset."
+    "Seconds per optimizer step (`step_seconds`, after one warm-up step) and parameter count for each preset."
     rows = []
     for name in presets:
         cfg = TrainConfig(model=name, batch_size=batch_size, n_queries=n_queries, data=data)
-        ds, _ = load_data(cfg)
-        model = build_model(cfg.model_config()); opt = torch.optim.AdamW(model.parameters(), 1e-3)
-        times = []
-        for s in range(repeats + 1):
-            b = ds.step_batch(s, batch_size); x0, t = flow_noise(s, 0, tuple(b["qry_val"].shape))
-            t0 = time.perf_counter()
-            loss = flow_matching_loss(model, b, x0, t, cfg.loss_space()); opt.zero_grad(); loss.backward(); opt.step()
-            times.append(time.perf_counter() - t0)
-        rows.append({"preset": name, "params": count_parameters(model), "s/step": float(np.median(times[1:])),
-                     "images/s": batch_size / float(np.median(times[1:]))})
+        sec = step_seconds(cfg, probe=repeats)
+        rows.append({"preset": name, "params": count_parameters(build_model(cfg.model_config())), "s/step": sec,
+                     "images/s": batch_size / sec})
     return rows
