@@ -87,16 +87,11 @@ def _run(a) -> int:
     if a.command == "train":
         from mambaflow.train import train
         cfg = config_from_args(a)
-        if a.minutes is not None and a.steps is None and not a.resume:   # a budget without a horizon: fit one to it
-            if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-                raise ValueError("--steps: expected a step count with torchrun (each rank would time itself and disagree), got none")
-            from mambaflow.train import _calibrate_steps
-            cfg = dataclasses.replace(cfg, max_steps=_calibrate_steps(cfg, a.minutes))
-            print(f"--minutes {a.minutes} without --steps: {cfg.max_steps} steps fit", file=sys.stderr)
-        s = train(cfg, a.out, resume=a.resume)
+        budget = a.minutes if a.steps is None else None   # a budget without a horizon: the schedule is fitted to it
+        s = train(cfg, a.out, resume=a.resume, minutes=budget)
         print(json.dumps(s))
     elif a.command == "demo":
-        from mambaflow.train import main_job
+        from mambaflow.evaluate import main_job
         cfg = config_from_args(a)
         main_job(cfg, a.out, minutes=a.minutes, n_test=a.n_test)
     elif a.command == "evaluate":

@@ -15,15 +15,15 @@ from .data import synthetic_fields, SparseFieldDataset, n_observed, SYNTHETIC_KI
 from .metrics import psnr, reconstruct_baseline
 from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior_mean, sample_heun
 from .samplers import time_grid
-from .ssm import Mamba, seed_lti_scan, _check_lti_args
+from .ssm import Mamba, seed_lti_scan, lti_scan_fft
 from .models import ModelConfig, build_model
 
 # %% auto #0
 __all__ = ['EVAL_SAMPLERS', 'SIX_DB_CONFIGS', 'SIX_DB_RUNS', 'SIX_DB_HYPOTHESES', 'psnr_unclamped', 'pixel_mask',
            'clamped_noise_mse', 'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm', 'run_grid',
-           'summarize', 'paired_effect', 'sample_frozen', 'lti_scan_fft', 'SeedLTIMamba', 'use_seed_lti_scan',
-           'train_field_model', 'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'build_run_model',
-           'six_db_experiment', 'hypothesis_table', 'overfit_one_field', 'reconstruction_figure']
+           'summarize', 'paired_effect', 'sample_frozen', 'SeedLTIMamba', 'use_seed_lti_scan', 'train_field_model',
+           'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'build_run_model', 'six_db_experiment',
+           'hypothesis_table', 'overfit_one_field', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
 def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
@@ -173,20 +173,6 @@ def sample_frozen(v_fn:Callable, # velocity v_fn(x, t)
     return x
 
 # %% ../nbs/12_six_db.ipynb #1876cfee
-def lti_scan_fft(u:torch.Tensor, # input (B, D, L)
-                 A:torch.Tensor, # state matrix diagonal (D, N), negative
-                 B:torch.Tensor, # input matrix (D, N)
-                 C:torch.Tensor, # output matrix (D, N)
-                 D:torch.Tensor|None=None, # skip (D,)
-                ) -> torch.Tensor: # y (B, D, L)
-    "`ssm.seed_lti_scan` (Δ = 1/L, time-invariant B, C) as a causal convolution by FFT: O(L log L) instead of O(L²) memory."
-    L = _check_lti_args(u, A, B, C, D); Δ = 1.0 / L
-    k = torch.arange(L, device=u.device, dtype=u.dtype)
-    K = torch.einsum("dn,dnk->dk", C * Δ * B, torch.exp(Δ * A[..., None] * k))       # (D, L) kernel K_k
-    n = 2 * L
-    y = torch.fft.irfft(torch.fft.rfft(u, n=n) * torch.fft.rfft(K, n=n), n=n)[..., :L]
-    return y if D is None else y + D[:, None] * u
-
 class SeedLTIMamba(Mamba):
     "`ssm.Mamba` with the seeds' LTI scan (Δ = 1/L, learned input-independent B, C) instead of the selective scan."
     def __init__(self, d_model:int, # model width

@@ -260,7 +260,7 @@ def performance_chart(rows:list, # table rows (several models allowed: 'model' c
     return fig
 
 # %% ../nbs/10_evaluation.ipynb #2970b8fc
-MAIN_JOB_COLS = ["method", "PSNR", "PSNR std", "SSIM", "MSE", "MAE", "speckle"]
+MAIN_JOB_COLS = ["method", "PSNR", "PSNR std", "PSNR hidden", "SSIM", "MSE", "MAE", "speckle"]
 
 def reconstruction_figure(result:dict, # from `compare_samplers`
                           r:int|None=None, # resolution (default: the first)

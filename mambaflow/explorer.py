@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 import torch
 import torch.nn as nn
-from .core import check_tensor
-from .data import embedded_images, embedded_highres
+from .core import check_tensor, image_grid
+from .data import observe, embedded_images, embedded_highres
+from .inference import reconstruct
 from .flow import FLOW_SAMPLERS
 from .metrics import BASELINES, psnr, ssim, speckle_index
-from .evaluate import observe, reconstruct, baselines_at, truth_at, SAMPLER_DEFAULTS, load_model_cfg, _img_at_mask
+from .evaluate import baselines_at, truth_at, SAMPLER_DEFAULTS, load_model_cfg
 
 # %% auto #0
 __all__ = ['NOISE_PARAM', 'sampler_kwargs', 'explore', 'explorer_figure', 'Explorer']
@@ -62,22 +63,15 @@ def explorer_figure(out:dict, # from `explore`
                     title:str="", # suptitle
                    ):
     "Observed | samples | mean | std | baseline | truth, reconstructions titled with PSNR, SSIM and speckle."
-    import matplotlib.pyplot as plt
     obs, truth = out["obs"], out["truth"][0]
-    H, W = obs["shape"]
-    observed = torch.zeros(H, W, truth.shape[-1]); observed[obs["mask"][0]] = _img_at_mask(obs, 0)
-    cols = [("observed", observed, None)] + [(k, v[0], out["metrics"][k]) for k, v in out["panels"].items()
-                                            if not k.startswith(("nearest", "linear", "cubic", "biharmonic"))]
+    cols = [("observed", obs.image()[0], None)] + [(k, v[0], out["metrics"][k]) for k, v in out["panels"].items()
+                                                  if not k.startswith(("nearest", "linear", "cubic", "biharmonic"))]
     if out["recon"]["n_samples"] > 1: cols.append(("std of samples", out["recon"]["std"][0].mean(-1), None))
     cols += [(k, v[0], out["metrics"][k]) for k, v in out["panels"].items() if k.startswith(("nearest", "linear", "cubic", "biharmonic"))]
     cols.append((f"truth ({out['truth_kind']})", truth, None))
-    fig, ax = plt.subplots(1, len(cols), figsize=(1.55 * len(cols), 2.1), squeeze=False)
-    for a, (name, im, m) in zip(ax[0], cols):
-        a.imshow(im.numpy(), **({"cmap": "magma"} if im.ndim == 2 else {"vmin": 0, "vmax": 1}))
-        a.set_xticks([]); a.set_yticks([])
-        a.set_title(name if m is None else f"{name}\n{m['PSNR']:.2f} dB, SSIM {m['SSIM']:.3f}\nspeckle {m['speckle']:.2f}", fontsize=6)
-    if title: fig.suptitle(title, fontsize=7)
-    fig.tight_layout()
+    panels = [{"image": im, "title": name if m is None else f"{name}\n{m['PSNR']:.2f} dB, SSIM {m['SSIM']:.3f}\nspeckle {m['speckle']:.2f}",
+               **({"cmap": "magma", "vmax": max(float(im.max()), 1e-6)} if im.ndim == 2 else {})} for name, im, m in cols]
+    fig = image_grid([panels], size=1.6, fontsize=7, suptitle=title)
     return fig
 
 # %% ../nbs/13_explorer.ipynb #f4b1de9f

@@ -12,7 +12,8 @@ from .core import as_generator, check_tensor
 
 # %% auto #0
 __all__ = ['expand_time', 'VPSDE', 'GaussianMixture', 'mixture_1d_example', 'mixture_2d_example', 'vp_score', 'vp_log_prob',
-           'vp_denoise', 'vp_sample', 'mmd_rbf', 'mmd_permutation_test', 'w1_1d', 'sliced_w1']
+           'vp_denoise', 'vp_sample', 'mmd_rbf', 'mmd_permutation_test', 'w1_1d', 'sliced_w1',
+           'euler_maruyama_reference']
 
 # %% ../nbs/01_sde.ipynb #c9faaa1e
 def expand_time(t, x: Tensor, name: str = "t") -> Tensor:
@@ -398,7 +399,7 @@ def sliced_w1(x: Tensor, y: Tensor,
     return w1_1d((x @ theta).T, (y @ theta).T).mean()
 
 # %% ../nbs/01_sde.ipynb #804b69e0
-def _euler_maruyama_reference(x: Tensor,        # initial state at ts[0]
+def euler_maruyama_reference(x: Tensor,        # initial state at ts[0]
                               ts: Tensor,       # (S+1,) monotone time grid; decreasing integrates backwards
                               drift: Callable,  # drift(x, t) with t a 0-d tensor
                               diffusion: Callable | None = None, # diffusion(t) -> scalar g(t); None: Euler for the ODE

@@ -10,9 +10,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh
-from .data import pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
+from .data import Observations, observe, pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
+from .flow import field_velocity
+from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config
-from .evaluate import (observe, reconstruct, compare_samplers, truth_at, score, summarize, rebuild_model,
+from .evaluate import (compare_samplers, truth_at, score, summarize, rebuild_model,
                                 load_model_cfg, run_test_images, TABLE_COLS)
 
 # %% auto #0
@@ -63,12 +65,11 @@ def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset
 def bench_velocity(config:dict, # ModelConfig as a dict
                    res:int, # query grid res×res
                    n_ctx:int=205, # observed points (20% of 32²)
-                   chunk:int|None=None, # queries per model call (velocity_in_chunks)
+                   chunk:int|None=None, # queries per model call (`flow.field_velocity`'s chunk)
                    batch:int=1, # images
                    seed:int=0, # draws the inputs
                   ) -> dict: # res, Nq, ms, peak_mb, est_mb
     "Time and peak resident memory (above the warmed-up process) of one velocity evaluation on a res² grid."
-    from mambaflow.models import velocity_in_chunks
     cfg = ModelConfig.from_dict(config)
     m = build_model(cfg).eval()
     g = as_generator(seed, name="seed")
@@ -77,7 +78,7 @@ def bench_velocity(config:dict, # ModelConfig as a dict
     x, t = torch.randn(batch, res * res, cfg.channels, generator=g), torch.zeros(batch)
     with torch.no_grad(): m(cxy, cv, q[:, :64], x[:, :64], t)
     start = peak_rss_start(); t0 = time.perf_counter()
-    with torch.no_grad(): velocity_in_chunks(m, cxy, cv, q, x, t, chunk_size=chunk or res * res)
+    with torch.no_grad(): field_velocity(m, cxy, cv, q, chunk=chunk)(x, t)
     ms = 1000 * (time.perf_counter() - t0)
     return {"res": res, "Nq": res * res, "ms": ms, "peak_mb": peak_rss_mb(start),
             "est_mb": estimate_memory_mb(cfg, n_ctx, res * res, batch, chunk)}
@@ -103,7 +104,7 @@ def fit_chunk(cfg:ModelConfig, # the model's config
     return c
 
 def superres(model:nn.Module, # a FieldModel trained at the observations' resolution
-             observations:dict, # from `evaluate.observe`
+             observations:Observations, # from `data.observe`
              resolutions=(64, 96, 128, 256), # output grids r×r
              sampler:str="mean", # "mean" (posterior mean, one evaluation) or a FLOW_SAMPLERS name
              steps:int=20, # sampler steps
@@ -113,7 +114,7 @@ def superres(model:nn.Module, # a FieldModel trained at the observations' resolu
             ) -> dict: # r -> reconstruct() result, plus 'chunk' and 'est_mb' per r
     "Reconstruct the field at each resolution, after checking the memory estimate against the budget."
     cfg = model.config
-    B, Nc = observations["ctx_xy"].shape[:2]
+    B, Nc = observations.ctx_xy.shape[:2]
     out = {}
     for r in resolutions:
         c = chunk

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_training.ipynb #ae66d7f3
 from __future__ import annotations
-import csv, json, math, os, random, time, copy, dataclasses
+import csv, json, math, os, random, sys, time, copy, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -284,7 +284,7 @@ def train(cfg:TrainConfig, # the run's configuration
             if int(os.environ.get("WORLD_SIZE", "1")) > 1:
                 raise ValueError("minutes: expected None under torchrun (each rank would time itself and disagree); give max_steps")
             cfg = fit_to_budget(cfg, minutes)
-            if cfg.progress: print(f"{minutes:g} min budget: {cfg.max_steps} steps fit")
+            print(f"minutes={minutes:g}: {cfg.max_steps} steps fit the budget", file=sys.stderr)
     device = resolve_device(cfg.device)
     rank, world = _dist_setup(device)
     if world > 1 and device.type == "cuda":

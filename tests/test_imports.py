@@ -24,3 +24,21 @@ def test_every_notebook_module_exists():
                 if line.startswith("#| default_exp"):
                     mod = line.split()[-1]
                     assert (ROOT / "mambaflow" / f"{mod.replace('.', '/')}.py").exists(), f"{nb.name}: mambaflow/{mod}.py missing"
+
+
+def test_no_private_name_crosses_a_module_boundary():
+    "DESIGN.md: no `_name` is imported from another module, by the package or by a notebook."
+    import ast, json, re
+    bad = []
+    for p in sorted((ROOT / "mambaflow").glob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").startswith("mambaflow")):
+                bad += [f"{p.name}: from {node.module} import {a.name}" for a in node.names if a.name.startswith("_")]
+    imp = re.compile(r"from\s+mambaflow\.\w+\s+import\s+\(?([^)\n]*(?:\n[^)\n]*)*?)\)?\s*$", re.M)
+    for nb in sorted((ROOT / "nbs").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] != "code": continue
+            for m in imp.finditer("".join(cell["source"])):
+                names = [n.strip().split(" as ")[0] for n in m.group(1).replace("\\", "").split(",")]
+                bad += [f"{nb.name}: {n}" for n in names if n.startswith("_")]
+    assert not bad, "private names imported across modules:\n" + "\n".join(bad)
