@@ -464,6 +464,8 @@ def scan_speed(kernel_fn, # the kernel (or its stand-in), selective_scan_fn's ar
 def parity_part(plan:RunPlan, deadline:float, log=print) -> dict:
     "Scan and module parity and kernel speed, once the build is done (stand-ins in the dry run)."
     device = resolve_device(plan.device)
+    if device.type == "cuda":   # full float32 on both sides: TF32 would round ours and theirs differently
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
     if plan.dry_run:
         kernel = lambda *a, **k: selective_scan(*a, backend="fast", **k)
         their, how = (lambda d_model: Mamba(d_model, backend="fast")), "dry run: stand-ins (mambaflow fast scan and Mamba), not mamba-ssm"
