@@ -37,6 +37,7 @@ setuptools.setup(
     keywords=cfg['keywords'],
     packages=setuptools.find_packages(include=['mambaflow', 'mambaflow.*']),
     include_package_data=True,
+    package_data={'mambaflow': ['weights/*.safetensors', 'weights/*.json']},
     python_requires='>=' + cfg['min_python'],
     install_requires=reqs('requirements'),
     extras_require={'dev': reqs('dev_requirements'),

@@ -13,9 +13,10 @@ from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAt
 from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS
 
 # %% auto #0
-__all__ = ['ARCHS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'ModelConfig', 'get_config', 'PointTokens',
-           'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel', 'build_model',
-           'count_parameters', 'param_groups']
+__all__ = ['ARCHS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'PRETRAINED_DEFAULT', 'ModelConfig', 'get_config',
+           'PointTokens', 'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel',
+           'build_model', 'count_parameters', 'param_groups', 'weights_dir', 'pretrained_names', 'save_pretrained',
+           'load_pretrained']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer")
@@ -265,3 +266,55 @@ def param_groups(model:nn.Module, # any module
         if not p.requires_grad: continue
         (no_decay if p.ndim < 2 or getattr(p, "_no_weight_decay", False) else decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+# %% ../nbs/08_models.ipynb #15e55a09
+import json
+from pathlib import Path
+from importlib.resources import files as _package_files
+
+def weights_dir() -> Path:
+    "The package folder of the shipped weights."
+    return Path(str(_package_files("mambaflow"))) / "weights"
+
+def pretrained_names() -> list:
+    "Names of the shipped models (`load_pretrained(name)`)."
+    d = weights_dir()
+    return sorted(p.stem for p in d.glob("*.safetensors") if p.with_suffix(".json").is_file()) if d.is_dir() else []
+
+def save_pretrained(model:nn.Module, # a FieldModel
+                    stem, # path without suffix: writes STEM.safetensors and STEM.json
+                    info:dict|None=None, # JSON-able provenance stored beside the config (command, run, scores)
+                    half:bool=True, # parameters in float16 (buffers stay float32)
+                   ) -> dict: # file names and total bytes
+    "Write a field model's weights as safetensors and its config (plus `info`) as JSON, atomically."
+    from safetensors.torch import save as st_save
+    from mambaflow.core import atomic_write_bytes, atomic_write_text
+    if not isinstance(getattr(model, "config", None), ModelConfig):
+        raise TypeError(f"model: expected a FieldModel with a ModelConfig, got {type(model).__name__}")
+    stem = Path(stem)
+    params = {k for k, _ in model.named_parameters()}
+    sd = {k: (v.half() if half and k in params and v.is_floating_point() else v).detach().cpu().contiguous()
+          for k, v in model.state_dict().items()}
+    st = atomic_write_bytes(stem.with_suffix(".safetensors"), st_save(sd, {"format": "mambaflow-pretrained"}))
+    js = atomic_write_text(stem.with_suffix(".json"), json.dumps({"model_config": model.config.to_dict(), "info": info or {}}, indent=1) + "\n")
+    return {"weights": st.name, "config": js.name, "bytes": st.stat().st_size + js.stat().st_size}
+
+def load_pretrained(name="default", # a name in pretrained_names() ("default": the book's default model), or a path STEM
+                    device="cpu", # where to put the model ("auto" = CUDA when present)
+                   ) -> tuple: # (model in eval mode, float32; info dict)
+    "A shipped (or saved) field model: safetensors weights and JSON config; nothing read can run code."
+    from safetensors.torch import load as st_load
+    from mambaflow.core import resolve_device
+    names = pretrained_names()
+    if name == "default" and names: name = PRETRAINED_DEFAULT if PRETRAINED_DEFAULT in names else names[0]
+    stem = weights_dir() / name if name in names else Path(name).with_suffix("")
+    if not (stem.with_suffix(".safetensors").is_file() and stem.with_suffix(".json").is_file()):
+        raise FileNotFoundError(f"name: expected one of {names or '(none shipped)'} or a path to NAME.safetensors + NAME.json, got {str(name)!r}")
+    meta = json.loads(stem.with_suffix(".json").read_text())
+    model = build_model(ModelConfig.from_dict(meta["model_config"]))
+    sd = st_load(stem.with_suffix(".safetensors").read_bytes())
+    try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
+    except RuntimeError as e: raise ValueError(f"name: the weights of {str(stem)!r} do not fit its config: {str(e).splitlines()[0]}") from e
+    return model.to(resolve_device(device)).eval(), meta.get("info", {})
+
+PRETRAINED_DEFAULT = "local_small_cifar10"   # the book's default shipped model
