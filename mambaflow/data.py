@@ -13,12 +13,12 @@ from .core import as_generator, check_tensor, atomic_write_bytes, format_table
 
 # %% auto #0
 __all__ = ['CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP', 'EMBEDDED_PATCH',
-           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'pixel_grid', 'on_grid_index', 'resize_images',
-           'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset',
-           'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5',
-           'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images',
-           'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields', 'Observations',
-           'observe', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
+           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'pixel_grid', 'on_grid_index', 'grid_mask',
+           'resize_images', 'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate',
+           'SparseFieldDataset', 'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path',
+           'file_md5', 'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes',
+           'embedded_images', 'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields',
+           'Observations', 'observe', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
 
 # %% ../nbs/04_data.ipynb #4d2fcbad
 def pixel_grid(H:int, # rows
@@ -46,6 +46,13 @@ def on_grid_index(ctx_xy:torch.Tensor, # (B, Nc, 2) coordinates in [0,1]
     on = ((p - (ij + 0.5)).abs() < tol).all(-1)
     return ij[..., 0] * W + ij[..., 1], on
 
+
+def grid_mask(xy:torch.Tensor, # (B, N, 2) coordinates in [0,1]
+              H:int, W:int, # the grid
+             ) -> torch.Tensor: # (B, H, W) bool
+    "True at the pixels of the H×W grid whose centre is one of the coordinates."
+    idx, on = on_grid_index(xy, H, W)
+    return torch.zeros(xy.shape[0], H * W, dtype=torch.bool, device=xy.device).scatter_(1, idx, on).reshape(-1, H, W)
 
 # %% ../nbs/04_data.ipynb #040bc079
 def resize_images(x:torch.Tensor, # images (N, H, W, C) float
@@ -593,10 +600,7 @@ class Observations:
     @property
     def mask(self) -> torch.Tensor:
         "(B, H, W) bool: the pixels of `grid` whose centre is an observed coordinate."
-        H, W = self.grid
-        idx, on = on_grid_index(self.ctx_xy, H, W)
-        m = torch.zeros(self.B, H * W, dtype=torch.bool, device=self.ctx_xy.device)
-        return m.scatter_(1, idx, on).reshape(self.B, H, W)
+        return grid_mask(self.ctx_xy, *self.grid)
 
     def image(self, background:float=0.0, # value of the unobserved pixels
              ) -> torch.Tensor: # (B, H, W, C)

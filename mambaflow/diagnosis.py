@@ -11,7 +11,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import as_generator, check_tensor, format_table
-from .data import synthetic_fields, SparseFieldDataset, n_observed, SYNTHETIC_KINDS
+from pathlib import Path
+from .data import synthetic_fields, SparseFieldDataset, Observations, observe, grid_mask, n_observed, SYNTHETIC_KINDS
+from .inference import reconstruct
 from .metrics import psnr, reconstruct_baseline
 from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior_mean, sample_heun
 from .samplers import time_grid
@@ -19,11 +21,11 @@ from .ssm import Mamba, seed_lti_scan, lti_scan_fft
 from .models import ModelConfig, build_model
 
 # %% auto #0
-__all__ = ['EVAL_SAMPLERS', 'SIX_DB_CONFIGS', 'SIX_DB_RUNS', 'SIX_DB_HYPOTHESES', 'psnr_unclamped', 'pixel_mask',
-           'clamped_noise_mse', 'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm', 'run_grid',
-           'summarize', 'paired_effect', 'sample_frozen', 'SeedLTIMamba', 'use_seed_lti_scan', 'train_field_model',
-           'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'build_run_model', 'six_db_experiment',
-           'hypothesis_table', 'overfit_one_field', 'reconstruction_figure']
+__all__ = ['EVAL_SAMPLERS', 'SIX_DB_CONFIGS', 'SIX_DB_RUNS', 'SIX_DB_HYPOTHESES', 'psnr_unclamped', 'clamped_noise_mse',
+           'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm', 'run_grid', 'summarize', 'paired_effect',
+           'sample_frozen', 'SeedLTIMamba', 'use_seed_lti_scan', 'train_field_model', 'loss_by_time',
+           'posterior_mean_at', 'reconstruct_fields', 'build_run_model', 'six_db_experiment', 'hypothesis_table',
+           'overfit_one_field', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
 def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
@@ -34,14 +36,6 @@ def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
     check_tensor(pred, "pred", ("B", "H", "W", "C"), floating=True, finite=True, sizes=sz)
     check_tensor(target, "target", ("B", "H", "W", "C"), floating=True, lo=0.0, hi=1.0, sizes=sz)
     return -10 * torch.log10((pred - target.to(pred)).pow(2).mean((1, 2, 3)))
-
-def pixel_mask(xy:torch.Tensor, # (B, N, 2) pixel-centre coordinates ((i+0.5)/H, (j+0.5)/W)
-               H:int, W:int, # the grid
-              ) -> torch.Tensor: # (B, H*W) bool, True at the given pixels
-    "Boolean row-major pixel mask of a set of pixel-centre coordinates."
-    check_tensor(xy, "xy", (None, None, 2), floating=True, lo=0.0, hi=1.0)
-    ij = (xy * torch.tensor([H, W], device=xy.device, dtype=xy.dtype) - 0.5).round().long()
-    return torch.zeros(xy.shape[0], H * W, dtype=torch.bool, device=xy.device).scatter_(1, ij[..., 0] * W + ij[..., 1], True)
 
 def clamped_noise_mse(x:torch.Tensor, # (B,H,W,C) fields in [0,1]
                       sigma:float=1.0, # noise std in pixel units
@@ -89,7 +83,7 @@ def simple_predictor_table(kinds:tuple=("sine", "interference", "am"), # synthet
         ds = SparseFieldDataset(x, ratio=ratio, queries="full", seed=seed)
         b = ds.batch(range(n))
         H = x.shape[1]
-        mask = pixel_mask(b["ctx_xy"], H, x.shape[2])
+        mask = grid_mask(b["ctx_xy"], H, x.shape[2]).reshape(len(x), -1)
         preds = simple_predictions(x, mask, seed=seed)
         for name, p in preds.items(): cols.setdefault(name, {})[kind] = float(psnr(p, x).mean())
         for s in (1.0, 0.5):
@@ -214,37 +208,32 @@ def use_seed_lti_scan(model:nn.Module, # any model holding `ssm.Mamba` blocks
     return model
 
 # %% ../nbs/12_six_db.ipynb #9f1c8ab3
-def train_field_model(model:nn.Module, # a field model(ctx_xy, ctx_val, qry_xy, qry_xt, t)
+def train_field_model(model:nn.Module, # a FieldModel (possibly with the seeds' scan swapped in)
                       train_ds:SparseFieldDataset, # its batches come from `step_batch`; values in [0,1]
                       steps:int=400, # optimiser steps
                       batch_size:int=16, # fields per step
-                      lr:float=2e-3, # AdamW learning rate (cosine decay to 10%)
+                      lr:float=2e-3, # AdamW learning rate (cosine decay to 10%, no warm-up, no weight decay)
                       seed:int=0, # seed of noise and times
                       clip:float=1.0, # gradient-norm clip
                       callback:Callable|None=None, # callback(step, model, losses) after each step (e.g. to evaluate)
                      ) -> list: # loss per step
-    "Train a field model by flow matching on `train_ds`'s queries; deterministic in (model init, seed)."
+    "Train a field model by flow matching on `train_ds`'s queries with the book's engine (`train.train`), in the 6 dB recipe."
+    import tempfile
+    from mambaflow.train import TrainConfig, train
     if not isinstance(train_ds, SparseFieldDataset): raise TypeError(f"train_ds: expected a SparseFieldDataset, got {type(train_ds).__name__}")
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected an int >= 1, got {v!r}")
-    p0 = next(model.parameters()); dev = p0.device
-    g = as_generator(seed, device=dev, name="seed")
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * s / steps)))
+    mc = model.config
+    cfg = TrainConfig(model=mc.arch, model_overrides=mc.to_dict(), batch_size=batch_size, max_steps=steps, lr=lr, weight_decay=0.0,
+                      warmup_steps=0, min_lr_ratio=0.1, grad_clip=clip, ema_decay=0.0, loss="velocity", t_zero_frac=0.0,
+                      seed=seed, log_every=10**9, ckpt_every=10**9, val_every=10**9, fig_every=10**9, progress=False,
+                      device=str(next(model.parameters()).device))
     losses = []
-    for step in range(steps):
-        model.train()
-        b = {k: v.to(dev) for k, v in train_ds.step_batch(step, batch_size).items()}
-        x1 = to_model_range(b["qry_val"]).to(p0.dtype)
-        x0 = torch.randn(x1.shape, generator=g, device=dev, dtype=x1.dtype)
-        t = torch.rand(x1.shape[0], generator=g, device=dev, dtype=x1.dtype)
-        v = model(b["ctx_xy"].to(x1), to_model_range(b["ctx_val"]).to(x1), b["qry_xy"].to(x1), flow_path(x1, x0, t), t)
-        loss = flow_loss(v, x1, x0)
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), clip); opt.step(); sched.step()
-        losses.append(float(loss.detach()))
-        if callback is not None: callback(step, model, losses)
-    model.eval()
+    def hook(state):
+        losses.append(state.loss)
+        if callback is not None: callback(state.step - 1, state.model, losses)
+    with tempfile.TemporaryDirectory() as d:
+        train(cfg, Path(d) / "run", model=model, data=(train_ds, None), hooks=(hook,))
     return losses
 
 @torch.no_grad()
@@ -270,22 +259,16 @@ def loss_by_time(model:nn.Module, # a field model
         out[float(t)] = float(np.mean(ls))
     return out
 
-@torch.no_grad()
 def posterior_mean_at(model:nn.Module, # a field model
                       batch:dict, # ctx_xy, ctx_val, qry_xy (values in [0,1]), e.g. from `SparseFieldDataset.batch`
+                      grid:tuple=(32, 32), # the fields' grid (H, W)
                       seed:int=0, # seed of the noise x0
                      ) -> torch.Tensor: # (B, Nq, C) in pixel units, not clamped
-    "The posterior mean x0 + v(x0, 0) at exactly the batch's queries (all of them in one model call)."
-    p0 = next(model.parameters()); dev, dt = p0.device, p0.dtype
-    cxy, cval, qxy = batch["ctx_xy"].to(dev, dt), to_model_range(batch["ctx_val"]).to(dev, dt), batch["qry_xy"].to(dev, dt)
-    B, Nq, C = qxy.shape[0], qxy.shape[1], cval.shape[-1]
-    x0 = torch.randn(B, Nq, C, generator=as_generator(seed, device=dev, name="seed"), device=dev, dtype=dt)
-    model.eval()
-    return to_unit_range(posterior_mean(x0, model(cxy, cval, qxy, x0, torch.zeros(B, device=dev, dtype=dt)), 0.0))
+    "The posterior mean x0 + v(x0, 0) at exactly the batch's queries (all of them in one model call): `inference.reconstruct`."
+    return reconstruct(model, Observations(batch["ctx_xy"], batch["ctx_val"], grid), sampler="mean", queries=batch["qry_xy"], seed=seed, clamp=False)["mean"]
 
-EVAL_SAMPLERS = ("mean", "heun", "frozen")
+EVAL_SAMPLERS = {"mean": "mean", "heun": "heun", "frozen": sample_frozen}
 
-@torch.no_grad()
 def reconstruct_fields(model:nn.Module, # a field model
                        images:torch.Tensor, # (n,H,W,C) fields in [0,1]
                        ratio:float=0.05, # observed fraction
@@ -294,33 +277,12 @@ def reconstruct_fields(model:nn.Module, # a field model
                        steps:int=10, # steps of "heun" / "frozen"
                        seed:int=0, # seed of the initial noise
                        query_chunk:int|None=None, # queries per model call (None: all at once)
-                       batch_size:int=32, # fields per model call
                       ) -> torch.Tensor: # (n,H,W,C) reconstruction in pixel units, NOT clamped
-    "Reconstruct every pixel of each field from its observed pixels with the chosen sampler."
-    if sampler not in EVAL_SAMPLERS: raise ValueError(f"sampler: expected one of {EVAL_SAMPLERS}, got {sampler!r}")
+    "Reconstruct every pixel of each field from its observed pixels with the chosen sampler (`inference.reconstruct`, unclamped)."
+    if sampler not in EVAL_SAMPLERS: raise ValueError(f"sampler: expected one of {tuple(EVAL_SAMPLERS)}, got {sampler!r}")
     check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
-    if query_chunk is not None and (isinstance(query_chunk, bool) or not isinstance(query_chunk, int) or query_chunk < 1):
-        raise ValueError(f"query_chunk: expected None or an int >= 1, got {query_chunk!r}")
-    n, H, W, C = images.shape
-    ds = SparseFieldDataset(images, ratio=ratio, queries="full", seed=mask_seed)
-    p0 = next(model.parameters()); dev, dt = p0.device, p0.dtype
-    g = as_generator(seed, device=dev, name="seed")
-    model.eval(); out = []
-    for s in range(0, n, batch_size):
-        b = ds.batch(range(s, min(n, s + batch_size)))
-        cxy, cval, qxy = b["ctx_xy"].to(dev, dt), to_model_range(b["ctx_val"]).to(dev, dt), b["qry_xy"].to(dev, dt)
-        Bn, Nq = qxy.shape[:2]
-        def v_fn(x, t):
-            t = torch.as_tensor(t, device=dev, dtype=dt).expand(Bn)
-            if query_chunk is None: return model(cxy, cval, qxy, x, t)
-            return torch.cat([model(cxy, cval, qxy[:, j:j + query_chunk], x[:, j:j + query_chunk], t)
-                              for j in range(0, Nq, query_chunk)], 1)
-        x0 = torch.randn(Bn, Nq, C, generator=g, device=dev, dtype=dt)
-        if sampler == "mean": x1 = posterior_mean(x0, v_fn(x0, 0.0), 0.0)
-        elif sampler == "heun": x1 = sample_heun(v_fn, x0, steps)
-        else: x1 = sample_frozen(v_fn, x0, steps)
-        out.append(to_unit_range(x1).reshape(Bn, H, W, C).cpu().float())
-    return torch.cat(out)
+    return reconstruct(model, observe(images, ratio, mask_seed), sampler=EVAL_SAMPLERS[sampler], steps=steps, seed=seed,
+                       chunk=query_chunk, clamp=False)["mean"]
 
 # %% ../nbs/12_six_db.ipynb #92c65f5b
 SIX_DB_CONFIGS = {
@@ -372,7 +334,7 @@ def six_db_experiment(seeds:tuple=(0, 1, 2), # training seeds (model init, noise
     n_q = n_observed(H, W, ratio)
     fixed = SparseFieldDataset(train, ratio=ratio, queries="fixed", n_queries=n_q, seed=0)
     n_c = min(16, n_train, n_test)
-    target_mask = pixel_mask(fixed.batch(range(n_c))["qry_xy"], H, W)     # the 51 fixed target pixels of training fields
+    target_mask = grid_mask(fixed.batch(range(n_c))["qry_xy"], H, W).reshape(n_c, -1)     # the 51 fixed target pixels of training fields
     def one(name, seed):
         run = runs[name]
         q = run.get("queries", "fixed")
@@ -401,7 +363,7 @@ def six_db_experiment(seeds:tuple=(0, 1, 2), # training seeds (model init, noise
         out["mean, training fields"] = float(psnr(rt.clamp(0, 1), train[:n_test]).mean())
         # the 51 fixed target pixels of training fields: queried alone (as in fixed-target training) / among all 1,024
         bt = fixed.batch(range(n_c))
-        pt = posterior_mean_at(model, bt, seed=3000 + seed).clamp(0, 1)
+        pt = posterior_mean_at(model, bt, (H, W), seed=3000 + seed).clamp(0, 1)
         out["train targets, queried alone"] = float(psnr(pt[..., None], bt["qry_val"][..., None]).mean())
         out["train targets, among all 1024"] = float(psnr(rt[:n_c].clamp(0, 1), train[:n_c], mask=target_mask).mean())
         imgs = {"mean": r[:n_images]}

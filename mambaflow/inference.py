@@ -52,8 +52,10 @@ def reconstruct(model:Callable, # field model (or any callable with the model si
                 reimpose:bool=False, # write the observed values into the samples where they sit on the grid
                 chunk:int|None=None, # queries per model call (exact only for query-independent models)
                 sampler_kw:dict|None=None, # extra sampler arguments (temperature, eta, gamma, ...)
+                queries:torch.Tensor|None=None, # (B, Nq, 2) query coordinates instead of a grid: outputs are (.., Nq, C)
+                clamp:bool=True, # clip the samples to [0,1] (False: the field as the sampler left it, in pixel units)
                ) -> dict: # samples (K,B,H,W,C), mean, std (B,H,W,C), grid, n_reimposed, seconds, nfe, ...
-    "Draw K samples of the field on `grid` given the observations; their mean and per-pixel standard deviation, in [0,1]."
+    "Draw K samples of the field on `grid` (or at `queries`) given the observations; their mean and per-pixel spread, in pixel units."
     name, fn = resolve_sampler(sampler)
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
         raise ValueError(f"n_samples: expected an int >= 1, got {n_samples!r}")
@@ -62,11 +64,16 @@ def reconstruct(model:Callable, # field model (or any callable with the model si
     ctx_xy, ctx_val = observations.ctx_xy, observations.ctx_val
     B, C, K = observations.B, observations.C, n_samples
     dev = model_device(model)
-    qry_xy, H, W = query_grid(observations.grid if grid is None else grid, B * K, device=dev, dtype=ctx_xy.dtype)
+    if queries is None: qry_xy, H, W = query_grid(observations.grid if grid is None else grid, B * K, device=dev, dtype=ctx_xy.dtype)
+    else:
+        if grid is not None or reimpose: raise ValueError("queries: expected neither grid nor reimpose with explicit queries")
+        check_tensor(queries, "queries", (B, None, 2), floating=True, lo=0.0, hi=1.0)
+        qry_xy, H, W = queries.to(dev, ctx_xy.dtype).repeat(K, 1, 1), None, None
+    Nq = qry_xy.shape[1]
     rep = lambda a: a.to(dev).repeat(K, 1, 1)          # sample-major: row k*B + b is sample k of image b
     v_fn = CountingField(field_velocity(model, rep(ctx_xy), to_model_range(rep(ctx_val)), qry_xy, chunk))
     g0 = as_generator(derive_seed(0xE7A1, seed))
-    x0 = torch.randn((K * B, H * W, C), generator=g0).to(device=dev, dtype=ctx_val.dtype)
+    x0 = torch.randn((K * B, Nq, C), generator=g0).to(device=dev, dtype=ctx_val.dtype)
     t0 = time.perf_counter()
     if fn is None:
         x1 = posterior_mean(x0, v_fn(x0, 0.0), 0.0)
@@ -74,17 +81,18 @@ def reconstruct(model:Callable, # field model (or any callable with the model si
         kw = dict(sampler_kw or {})
         if name != "adaptive": kw["steps"] = steps
         x1 = fn(v_fn, x0, generator=as_generator(derive_seed(0xE7A2, seed), device=dev), **kw)
+    if x1.is_cuda: torch.cuda.synchronize(x1.device)
     seconds = time.perf_counter() - t0
-    samples = to_unit_range(x1, clamp=True).reshape(K, B, H * W, C).cpu()
+    samples = to_unit_range(x1, clamp=clamp).reshape(K, B, Nq, C).cpu()
     n_re = 0
     if reimpose:
         idx, on = on_grid_index(ctx_xy.cpu(), H, W)
         for b in range(B):
             samples[:, b, idx[b, on[b]]] = ctx_val[b, on[b]].cpu().to(samples.dtype)
             n_re = n_re + int(on[b].sum())
-    samples = samples.reshape(K, B, H, W, C)
+    if queries is None: samples = samples.reshape(K, B, H, W, C)
     mean = samples.mean(0)
     std = samples.std(0) if K > 1 else torch.full_like(mean, float("nan"))
-    return {"samples": samples, "mean": mean, "std": std, "grid": (H, W), "sampler": name, "steps": steps,
+    return {"samples": samples, "mean": mean, "std": std, "grid": (H, W) if H else None, "sampler": name, "steps": steps,
             "n_samples": K, "reimpose": reimpose, "n_reimposed": n_re, "seconds": seconds,
             "seconds_per_image": seconds / B, "nfe": v_fn.nfe}

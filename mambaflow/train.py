@@ -23,7 +23,7 @@ from .inference import reconstruct
 # %% auto #0
 __all__ = ['LOSS_SPACES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor',
            'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate', 'read_checkpoint', 'load_model',
-           'read_metrics', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
+           'read_metrics', 'TrainState', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -252,6 +252,16 @@ def read_metrics(run) -> list:
     with open(Path(run) / "metrics.csv", newline="") as f:
         return [{k: float(v) if v not in ("", None) else float("nan") for k, v in r.items()} for r in csv.DictReader(f)]
 
+from typing import NamedTuple
+class TrainState(NamedTuple):
+    "What a training hook sees after an optimizer step."
+    step:int # optimizer steps done
+    loss:float # this step's loss
+    model:nn.Module # the trained model
+    ema:nn.Module # its exponential moving average
+    row:dict|None # the metrics row logged at this step (None if none)
+    out:Path # the run folder
+
 # %% ../nbs/09_training.ipynb #3cd31652
 def _val_figure(model, val_ds, n:int=6):
     "Observed pixels, posterior mean (titled with its PSNR) and truth of the first n validation images."
@@ -272,6 +282,9 @@ def train(cfg:TrainConfig, # the run's configuration
           resume:bool=False, # continue from out/latest.pt
           stop_after:int|None=None, # stop (with a checkpoint) after this many steps of this call; None = run to the end
           minutes:float|None=None, # a time budget: the schedule is fitted to it (`fit_to_budget`); on resume, the recorded one
+          model:nn.Module|None=None, # train this model instead of building cfg.model (e.g. an experiment's variant)
+          data:tuple|None=None, # (train SparseFieldDataset, validation SparseFieldDataset or None) instead of cfg.data's
+          hooks:tuple=(), # callables hook(state) after every optimizer step (state: step, loss, model, ema, row, out)
          ) -> dict:
     "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder)."
     import matplotlib; import matplotlib.pyplot as plt
@@ -299,15 +312,18 @@ def train(cfg:TrainConfig, # the run's configuration
         raise FileExistsError(f"out: {str(out)!r} already holds a run; pass resume=True (--resume) or choose another folder")
 
     torch.manual_seed(cfg.seed); np.random.seed(cfg.seed % 2**32); random.seed(cfg.seed)
-    train_ds, val_ds = load_data(cfg)
-    model = build_model(cfg.model_config()).to(device)
+    train_ds, val_ds = load_data(cfg) if data is None else data
+    if not isinstance(train_ds, SparseFieldDataset):
+        raise TypeError(f"data: expected (SparseFieldDataset, SparseFieldDataset or None), got {type(train_ds).__name__} first")
+    model = (build_model(cfg.model_config()) if model is None else model).to(device)
+    model_config = model.config.to_dict() if isinstance(getattr(model, "config", None), ModelConfig) else None
     ema = EMA(model, cfg.ema_decay)
     opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.99))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup_steps, cfg.max_steps, cfg.min_lr_ratio))
     step, best, elapsed0 = 0, -float("inf"), 0.0
     if resume:
         ck = read_checkpoint(latest)
-        if get_config(ck["model_config"]).to_dict() != cfg.model_config().to_dict():   # older checkpoints lack newer fields
+        if model_config is not None and get_config(ck["model_config"]).to_dict() != model_config:   # older checkpoints lack newer fields
             raise ValueError(f"resume: {str(latest)!r} holds another architecture than cfg.model={cfg.model!r}")
         _load_weights(model, ck["model"], latest); ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
@@ -330,7 +346,7 @@ def train(cfg:TrainConfig, # the run's configuration
                            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
                            "data_position": {"step": step, "samples_seen": step * B}, "rng": _rng_state(),
                            "best_psnr": best, "elapsed_s": elapsed0 + time.time() - t_start,
-                           "train_config": asdict(cfg), "model_config": cfg.model_config().to_dict()}, path)
+                           "train_config": asdict(cfg), "model_config": model_config}, path)
 
     end = cfg.max_steps if stop_after is None else min(cfg.max_steps, step + stop_after)
     bar = tqdm(total=cfg.max_steps, initial=step, disable=not (cfg.progress and rank == 0), desc="train", dynamic_ncols=True)
@@ -370,18 +386,21 @@ def train(cfg:TrainConfig, # the run's configuration
         if cfg.max_minutes is not None and world > 1:   # every rank must stop at the same step
             flag = torch.tensor(float(time_up), device=device); dist.all_reduce(flag, op=dist.ReduceOp.MAX); time_up = bool(flag)
         final = step == cfg.max_steps or time_up          # validation and figure at the end, unless switched off (every > max_steps)
-        if rank == 0 and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
+        if rank == 0 and val_ds is not None and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
             v = validate(ema.model, val_ds)
             row = {**(row or {"step": step, "elapsed_s": elapsed0 + time.time() - t_start}), **v}
             if v["val_psnr"] > best: best = v["val_psnr"]; checkpoint(out / "best.pt")
             bar.write(f"step {step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
-        if rank == 0 and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
+        if rank == 0 and val_ds is not None and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
             fig = _val_figure(ema.model, val_ds); atomic_savefig(fig, out / "figures" / f"val_{step:06d}.png", dpi=80); plt.close(fig)
         if rank == 0 and row is not None:
             with open(out / "metrics.csv", "a") as f:
                 f.write(",".join("" if row.get(k) is None else (f"{row[k]:.6g}" if isinstance(row[k], float) else str(row[k]))
                                  for k in METRIC_FIELDS) + "\n")
         if step % cfg.ckpt_every == 0 or step == end: checkpoint(latest)
+        if hooks:
+            state = TrainState(step, float(loss_step), model, ema.model, row, out)
+            for h in hooks: h(state)
         bar.update(1)
         if time_up:
             checkpoint(latest); bar.write(f"stopping at step {step}: max_minutes={cfg.max_minutes} reached"); break
@@ -394,6 +413,7 @@ def train(cfg:TrainConfig, # the run's configuration
             spread = max(float((g - gathered[0]).abs().max()) for g in gathered)
             atomic_write_text(out / "ddp_check.json", json.dumps({"world_size": world, "max_param_diff_across_ranks": spread}))
         dist.barrier()
+    model.eval()
     return {"steps": step, "best_psnr": best, "out": str(out), "params": count_parameters(model), "sec_per_step": sec_per_step}
 
 # %% ../nbs/09_training.ipynb #0da38b2a
