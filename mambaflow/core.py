@@ -9,10 +9,10 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'atomic_write_bytes',
-           'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'in_test', 'shrink', 'format_table',
-           'proc_status_mb', 'peak_rss_start', 'peak_rss_mb', 'run_fresh', 'plain', 'environment', 'write_results',
-           'read_results', 'image_grid']
+__all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'check_fields',
+           'atomic_write_bytes', 'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'in_test', 'shrink',
+           'format_table', 'proc_status_mb', 'peak_rss_start', 'peak_rss_mb', 'run_fresh', 'plain', 'environment',
+           'write_results', 'read_results', 'image_grid']
 
 # %% ../nbs/00_core.ipynb #8e6224ce
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -63,6 +63,21 @@ def check_tensor(x, name: str, shape: tuple | None = None, *, floating: bool = F
     if x.numel() and hi is not None and float(x.max()) > hi:
         raise ValueError(f"{name}: expected values <= {hi}, got max {float(x.max()):.4g}")
     return x
+
+# %% ../nbs/00_core.ipynb #846bfea8
+import dataclasses
+_SIMPLE_TYPES = {"int": int, "float": (int, float), "bool": bool, "str": str, "dict": dict, "list": list, "tuple": tuple}
+
+def check_fields(obj) -> None:
+    "Check every field of dataclass `obj` against its annotation: 'name: expected <annotation>, got <value>'."
+    for f in dataclasses.fields(obj):
+        ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        parts = [a.strip() for a in ann.split("|")]
+        if not all(a in _SIMPLE_TYPES or a == "None" for a in parts): continue      # other annotations: not checked here
+        v = getattr(obj, f.name)
+        ok = (v is None and "None" in parts) or any(
+            isinstance(v, _SIMPLE_TYPES[a]) and (a == "bool" or not isinstance(v, bool)) for a in parts if a != "None")
+        if not ok: raise TypeError(f"{f.name}: expected {ann}, got {v!r}")
 
 # %% ../nbs/00_core.ipynb #d20feafb
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -8,7 +8,7 @@ import dataclasses, math, time
 from dataclasses import dataclass, asdict
 import torch
 import torch.nn as nn
-from .core import as_generator, check_tensor, format_table
+from .core import as_generator, check_tensor, format_table, check_fields
 from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAttention, SelfAttention, MLP, Perceiver
 from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS
 
@@ -53,6 +53,7 @@ class ModelConfig:
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
 
     def __post_init__(self):
+        check_fields(self)
         if self.arch not in ARCHS: raise ValueError(f"arch: expected one of {ARCHS}, got {self.arch!r}")
         if self.token_order not in TOKEN_ORDERS:
             raise ValueError(f"token_order: expected one of {TOKEN_ORDERS}, got {self.token_order!r}")

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.distributed as dist
 from tqdm.auto import tqdm
 from .core import (resolve_device, as_generator, atomic_torch_save, atomic_write_text, atomic_savefig,
-                            in_test, shrink, format_table)
+                            in_test, shrink, format_table, check_fields)
 from .data import SparseFieldDataset, Observations, source_images, derive_seed
 from .flow import flow_path, flow_loss, data_loss, to_model_range
 from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters, param_groups
@@ -118,17 +118,27 @@ class TrainConfig:
     progress:bool = True                 # tqdm bar
 
     def __post_init__(self):
-        checks = {"ratio": 0 < self.ratio < 1, "n_queries": self.n_queries >= 1, "batch_size": self.batch_size >= 1,
-                  "grad_accum": self.grad_accum >= 1, "max_steps": self.max_steps >= 1, "lr": self.lr > 0,
-                  "query_mode": self.query_mode in ("random", "fixed"), "log_every": self.log_every >= 1,
-                  "val_every": self.val_every >= 1, "ckpt_every": self.ckpt_every >= 1, "fig_every": self.fig_every >= 1,
-                  "loss": self.loss in ("auto",) + LOSS_SPACES, "t_zero_frac": 0 <= self.t_zero_frac < 1}
-        for k, ok in checks.items():
-            if not ok: raise ValueError(f"{k}: invalid value {getattr(self, k)!r}")
+        check_fields(self)
+        checks = {"ratio": (0 < self.ratio < 1, "a value in (0, 1)"), "n_queries": (self.n_queries >= 1, "an int >= 1"),
+                  "batch_size": (self.batch_size >= 1, "an int >= 1"), "grad_accum": (self.grad_accum >= 1, "an int >= 1"),
+                  "max_steps": (self.max_steps >= 1, "an int >= 1"), "lr": (math.isfinite(self.lr) and self.lr > 0, "a finite value > 0"),
+                  "max_minutes": (self.max_minutes is None or (math.isfinite(self.max_minutes) and self.max_minutes > 0), "None or a value > 0"),
+                  "n_val": (self.n_val >= 1, "an int >= 1"), "val_fraction": (0 < self.val_fraction < 1, "a value in (0, 1)"),
+                  "weight_decay": (self.weight_decay >= 0, "a value >= 0"), "warmup_steps": (self.warmup_steps >= 0, "an int >= 0"),
+                  "min_lr_ratio": (0 <= self.min_lr_ratio <= 1, "a value in [0, 1]"), "grad_clip": (self.grad_clip >= 0, "a value >= 0 (0 = off)"),
+                  "ema_decay": (0 <= self.ema_decay < 1, "a value in [0, 1)"),
+                  "query_mode": (self.query_mode in ("random", "fixed"), "'random' or 'fixed'"),
+                  "log_every": (self.log_every >= 1, "an int >= 1"), "val_every": (self.val_every >= 1, "an int >= 1"),
+                  "ckpt_every": (self.ckpt_every >= 1, "an int >= 1"), "fig_every": (self.fig_every >= 1, "an int >= 1"),
+                  "loss": (self.loss in ("auto",) + LOSS_SPACES, f"one of {('auto',) + LOSS_SPACES}"),
+                  "t_zero_frac": (0 <= self.t_zero_frac < 1, "a value in [0, 1)")}
+        for k, (ok, what) in checks.items():
+            if not ok: raise ValueError(f"{k}: expected {what}, got {getattr(self, k)!r}")
         if self.batch_size % self.grad_accum:
             raise ValueError(f"batch_size: expected a multiple of grad_accum={self.grad_accum}, got {self.batch_size}")
         if self.model not in PRESETS:
             raise ValueError(f"model: expected a preset in {sorted(PRESETS)}, got {self.model!r}")
+        self.model_config()                                  # the overrides must make a valid ModelConfig
 
     def to_json(self) -> str: return json.dumps(asdict(self), indent=2)
     @classmethod
