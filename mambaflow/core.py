@@ -194,10 +194,10 @@ def plain(x):
     raise TypeError(f"results: expected numbers, strings, lists or dicts, got {type(x).__name__}")
 
 def environment() -> dict:
-    "Where this process runs: date (UTC), Python, torch, machine, CPU count and the CUDA device if any."
+    "Where this process runs: date (UTC), Python, torch, machine, CPU count, torch threads and the CUDA device if any."
     env = {"created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(),
-           "cpus": os.cpu_count(), "device": "cpu"}
+           "cpus": os.cpu_count(), "threads": torch.get_num_threads(), "device": "cpu"}
     if torch.cuda.is_available(): env["device"] = torch.cuda.get_device_name(0)
     return env
 

@@ -322,9 +322,10 @@ def show_main_job(results, # a main job's results.json (or a committed copy)
     doc = read_results(results); r = doc["results"]
     print(r["title"]); print(format_table(r["rows"], floatfmt=".4g", columns=MAIN_JOB_COLS))
     val = [c for c in r["curve"] if c["val_psnr"] is not None]
-    if val: print(format_table([{"step": c["step"], "minutes": c["elapsed_s"] / 60, "val PSNR": c["val_psnr"], "val SSIM": c["val_ssim"]}
+    if val: print(format_table([{"step": int(c["step"]), "minutes": c["elapsed_s"] / 60, "val PSNR": c["val_psnr"], "val SSIM": c["val_ssim"]}
                                 for c in val], floatfmt=".3f"))
-    print(f"measured {doc['meta']['created'][:10]} on {doc['meta']['cpus']} CPUs ({doc['meta']['device']}), torch {doc['meta']['torch']}")
+    m = doc["meta"]; threads = f", {m['threads']} torch threads" if "threads" in m else ""
+    print(f"measured {m['created'][:10]} on a machine with {m['cpus']} CPUs{threads} ({m['device']}), torch {m['torch']}")
     if figure is not None and Path(figure).is_file():
         from IPython.display import Image, display
         display(Image(filename=str(figure)))
