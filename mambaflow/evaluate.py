@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
-                            resolve_device, shrink, in_test)
+                            resolve_device, shrink, in_test, write_results)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr
@@ -23,7 +23,7 @@ __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 
            'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
            'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart', 'reconstruction_figure',
            'main_job', 'show_main_job', 'run_test_images', 'evaluate_run', 'load_model_cfg', 'rebuild_model',
-           'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
+           'show_results_folder', 'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", "LPIPS", "speckle")
@@ -365,7 +365,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
                  mean_of_k_at=None, # resolutions with the mean-of-K row (None: all)
                  verbose:bool=True, # print the tables
                 ) -> dict: # compare_samplers result + claims, uncertainty, files
-    "The seeds' multi-scale sampler comparison of one run, with baselines, claims and an uncertainty map, written to files."
+    "The seeds' multi-scale sampler comparison of one run, with baselines, claims and an uncertainty map, written to files (results.json too)."
     import matplotlib.pyplot as plt
     model, cfg = load_model_cfg(run, device)
     if model_changes: model = rebuild_model(model, **model_changes)
@@ -403,6 +403,9 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     text += (f"\n## Uncertainty ({r0}², K={max(2, n_samples)} Heun samples)\n\n"
              f"corr(std, |error|) = {unc['corr']:.3f}; MSE of the mean / mean variance = {unc['mse_over_var']:.3f}\n")
     atomic_write_text(d / "metrics_comparison.txt", text)
+    write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in res["rows"]],
+                                       "claims": claims, "sampling_cost": extra, "uncertainty": unc},
+                  job="evaluate_run", run=str(run), preset=cfg.model, data=cfg.data, n_images=len(images), steps=steps)
     fig = multiscale_figure(res); atomic_savefig(fig, d / "multiscale_comparison.png", dpi=60); plt.close(fig)
     fig = performance_chart(res["rows"]); atomic_savefig(fig, d / "performance_chart.png", dpi=60); plt.close(fig)
     fig = uncertainty_figure(res["obs"], mean0, std0, gt0, title=f"{cfg.model}: K={max(2, n_samples)} Heun samples at {r0}²")
@@ -412,8 +415,13 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
             "files": sorted(p.name for p in d.iterdir())}
 
 def load_model_cfg(run, device="cpu"):
-    "(model, TrainConfig) of a run folder or checkpoint (`train.load_model`, EMA weights)."
-    from mambaflow.train import load_model
+    "(model, TrainConfig) of a run folder, a checkpoint (`train.load_model`, EMA weights) or a shipped model's name."
+    from mambaflow.train import load_model, TrainConfig
+    from mambaflow.models import pretrained_names, load_pretrained
+    if isinstance(run, str) and run in pretrained_names():
+        model, info = load_pretrained(run, device=device)
+        if "train_config" not in info: raise ValueError(f"run: the shipped model {run!r} records no train_config")
+        return model, TrainConfig.from_dict(info["train_config"])
     return load_model(run, device=device)
 
 def rebuild_model(model:nn.Module, # a FieldModel
@@ -425,6 +433,20 @@ def rebuild_model(model:nn.Module, # a FieldModel
     try: new.load_state_dict(model.state_dict())
     except RuntimeError as e: raise ValueError(f"changes: {changes} change the parameters of the model ({str(e).splitlines()[0]})") from e
     return new.eval()
+
+def show_results_folder(folder, # a folder holding an experiment's results.json and its figures (a committed copy)
+                        figures:tuple=(), # PNG names in it to display, in order
+                       ) -> dict: # the results file's {"meta", "results"}
+    "Print an experiment's text from its results file and display its figures: the notebook's view of a run that is not here."
+    from mambaflow.core import read_results
+    doc = read_results(Path(folder) / "results.json")
+    print(doc["results"]["text"])
+    m = doc["meta"]; threads = f", {m['threads']} torch threads" if "threads" in m else ""
+    print(f"measured {m['created'][:10]} on a machine with {m['cpus']} CPUs{threads} ({m['device']}), torch {m['torch']}")
+    from IPython.display import Image, display
+    for f in figures:
+        if (Path(folder) / f).is_file(): display(Image(filename=str(Path(folder) / f)))
+    return doc
 
 # %% ../nbs/10_evaluation.ipynb #376fd090
 def compare_runs(run_a, # the control run (V1)

@@ -10,6 +10,7 @@ import torch.nn as nn
 from .core import check_tensor, image_grid
 from .data import observe, embedded_images, embedded_highres
 from .inference import reconstruct
+from .models import pretrained_names, load_pretrained
 from .flow import FLOW_SAMPLERS
 from .metrics import BASELINES, psnr, ssim, speckle_index
 from .evaluate import baselines_at, truth_at, SAMPLER_DEFAULTS, load_model_cfg
@@ -77,13 +78,14 @@ def explorer_figure(out:dict, # from `explore`
 # %% ../nbs/13_explorer.ipynb #f4b1de9f
 class Explorer:
     "ipywidgets controls for `explore`; the Render button (or `render()`) draws into `self.output`."
-    def __init__(self, runs:dict, # name -> run folder or a loaded model
+    def __init__(self, runs:dict|None=None, # name -> run folder or a loaded model (None: the shipped pretrained models)
                  images:torch.Tensor|None=None, # (N, h, w, C) images (default: the embedded test photographs)
                  highres=None, # r -> (N, r, r, C) real images (default: the embedded crops when images is None)
                  resolutions=(32, 64, 96, 128), # choices of output grid
                 ):
         import ipywidgets as w
-        if not runs: raise ValueError("runs: expected at least one run folder or model, got none")
+        if runs is None: runs = {f"shipped: {n}": n for n in pretrained_names()}
+        if not runs: raise ValueError("runs: expected at least one run folder, shipped model name or model, got none")
         if images is None:
             images = embedded_images("test")[:32]
             highres = highres or (lambda r: embedded_highres("test", r, indices=range(32)))
@@ -110,7 +112,9 @@ class Explorer:
         "The model of run `name` (loaded once)."
         if name not in self._models:
             r = self.runs[name]
-            self._models[name] = r if isinstance(r, nn.Module) else load_model_cfg(r)[0]
+            if isinstance(r, nn.Module): self._models[name] = r
+            elif isinstance(r, str) and r in pretrained_names(): self._models[name] = load_pretrained(r)[0]
+            else: self._models[name] = load_model_cfg(r)[0]
         return self._models[name]
 
     def settings(self) -> dict:

@@ -58,13 +58,15 @@ def test_dry_run_files(dry_out):
 
 
 def test_dry_run_renders(dry_out, tmp_path):
-    from mambaflow.gpu_run import PARTS, render_gpu, loss_figure, load_compact, CHECKPOINT_NAME, collect_results
+    from mambaflow.gpu_run import PARTS, render_gpu, loss_figure, CHECKPOINT_NAME, collect_results
+    from mambaflow.models import load_pretrained
     for p in PARTS:
         s = render_gpu(p, dry_out)
         assert "CPU DRY RUN" in s and "| " in s and "error" not in s, s
         assert "not measured (GPU run NOT RUN)" in render_gpu(p, tmp_path / "empty")
     assert loss_figure(dry_out) is not None and loss_figure(tmp_path / "empty") is None
-    model = load_compact(dry_out / CHECKPOINT_NAME)
+    model, info = load_pretrained(str(dry_out / CHECKPOINT_NAME))
+    assert info["arm"] == "best"
     assert sum(p.numel() for p in model.parameters()) > 0
     with pytest.raises(ValueError, match="from a dry run"): collect_results(dry_out, tmp_path / "dest")
 
