@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import as_generator, check_tensor, format_table
+from .core import as_generator, check_tensor, format_table, image_grid
 from pathlib import Path
 from .data import synthetic_fields, SparseFieldDataset, Observations, observe, grid_mask, n_observed, SYNTHETIC_KINDS
 from .inference import reconstruct
@@ -440,15 +440,8 @@ def reconstruction_figure(truth:torch.Tensor, # (n,H,W,1) held-out fields in [0,
                           size:float=1.0, # inches per panel
                          ):
     "A grid: truth, observations, then one row per condition; returns the Figure."
-    import matplotlib.pyplot as plt
     n = truth.shape[0]
     rows = {"truth": truth, "observed": torch.where(masks.reshape(truth.shape).bool(), truth, torch.full_like(truth, float("nan")))}
     rows.update(panels)
-    fig, axs = plt.subplots(len(rows), n, figsize=(size * n + 2.4, size * len(rows)), squeeze=False)
-    for i, (label, imgs) in enumerate(rows.items()):
-        for j in range(n):
-            ax = axs[i, j]; ax.set_xticks([]); ax.set_yticks([])
-            ax.imshow(imgs[j, ..., 0].detach().cpu().clamp(0, 1).numpy(), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-        axs[i, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=7)
-    fig.tight_layout(pad=0.2)
-    return fig
+    return image_grid([[{"image": imgs[j].detach().cpu().clamp(0, 1)} for j in range(n)] for imgs in rows.values()],
+                      size=size, row_labels=list(rows))

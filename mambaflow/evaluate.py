@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
-                            resolve_device, shrink, in_test, write_results)
+                            resolve_device, shrink, in_test, write_results, image_grid)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr
@@ -185,22 +185,12 @@ def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
 
 def uncertainty_figure(obs:Observations, mean, std, truth, n:int=3, title:str=""):
     "Observed, mean of K samples, |error|, per-pixel std and truth for n images."
-    import matplotlib.pyplot as plt
-    n = min(n, len(mean)); H, W = obs.grid
-    observed = obs.image()[:n]
+    n = min(n, len(mean))
     err, sd = (mean - truth).abs().mean(-1), std.mean(-1)
     vmax = float(max(err[:n].max(), sd[:n].max()))
-    cols = [("observed", observed), ("mean of K", mean), ("|error|", err), ("std of K", sd), ("truth", truth)]
-    fig, ax = plt.subplots(n, 5, figsize=(6.5, 1.4 * n), squeeze=False)
-    for j, (name, im) in enumerate(cols):
-        for i in range(n):
-            a = im[i].numpy()
-            ax[i, j].imshow(a, **({"cmap": "magma", "vmin": 0, "vmax": vmax} if a.ndim == 2 else {"vmin": 0, "vmax": 1}))
-            ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
-        ax[0, j].set_title(name, fontsize=8)
-    if title: fig.suptitle(title, fontsize=8)
-    fig.tight_layout()
-    return fig
+    cols = [("observed", obs.image()), ("mean of K", mean), ("|error|", err), ("std of K", sd), ("truth", truth)]
+    return image_grid([[{"image": im[i], "title": name if i == 0 else "", **({"cmap": "magma", "vmax": vmax} if im.ndim == 3 else {})}
+                        for name, im in cols] for i in range(n)], size=1.3, fontsize=8, suptitle=title)
 
 # %% ../nbs/10_evaluation.ipynb #5b46dda0
 def multiscale_figure(result:dict, # from `compare_samplers`
@@ -208,7 +198,6 @@ def multiscale_figure(result:dict, # from `compare_samplers`
                       methods:list|None=None, # columns (default: samplers, means, biharmonic)
                      ):
     "One row per resolution: observed, each method's reconstruction (titled with its PSNR), truth."
-    import matplotlib.pyplot as plt
     res = sorted(result["truth"])
     if methods is None:
         seen = []
@@ -216,25 +205,17 @@ def multiscale_figure(result:dict, # from `compare_samplers`
             m = m.replace("+bicubic", "")   # one column for biharmonic (32²) and biharmonic+bicubic (above)
             if m not in seen and m != "heun std" and m not in ("nearest", "linear", "cubic"): seen.append(m)
         methods = seen
-    obs = result["obs"]; H, W = obs.grid
-    observed = obs.image()[image]
-    fig, ax = plt.subplots(len(res), len(methods) + 2, figsize=(1.3 * (len(methods) + 2), 1.45 * len(res)), squeeze=False)
+    observed, rows = result["obs"].image()[image], []
     for i, r in enumerate(res):
         gt = result["truth"][r][image]
-        panels = [("observed 32²" if i == 0 else "", observed)]
+        row = [{"image": observed, "title": "observed 32²" if i == 0 else ""}]
         for m in methods:
             key = (r, m) if (r, m) in result["recon"] else (r, m + "+bicubic")
-            if key not in result["recon"]: panels.append((m, None)); continue
+            if key not in result["recon"]: row.append(None); continue   # e.g. the mean of K where it was not computed
             p = result["recon"][key][image]
-            panels.append((f"{key[1]}\n{float(psnr(p[None], gt[None])):.1f} dB", p))
-        panels.append((f"truth ({result['kind'][r]})", gt))
-        for j, (name, im) in enumerate(panels):
-            if im is None: ax[i, j].axis("off"); continue   # e.g. the mean of K where it was not computed
-            ax[i, j].imshow(im.numpy(), vmin=0, vmax=1)
-            ax[i, j].set_xticks([]); ax[i, j].set_yticks([]); ax[i, j].set_title(name, fontsize=6)
-        ax[i, 0].set_ylabel(f"{r}²", fontsize=8)
-    fig.tight_layout()
-    return fig
+            row.append({"image": p, "title": f"{key[1]}\n{float(psnr(p[None], gt[None])):.1f} dB"})
+        rows.append(row + [{"image": gt, "title": f"truth ({result['kind'][r]})"}])
+    return image_grid(rows, size=1.3, fontsize=6, row_labels=[f"{r}²" for r in res])
 
 def performance_chart(rows:list, # table rows (several models allowed: 'model' column)
                       metrics=("PSNR", "speckle", "s/img"), # panels
@@ -497,28 +478,18 @@ def compare_runs(run_a, # the control run (V1)
 
 def _two_run_figure(ra, rb, labels, n:int=3):
     "Observed, each run's Heun sample and posterior mean, the best baseline and the truth, at the first resolution."
-    import matplotlib.pyplot as plt
     r = sorted(ra["truth"])[0]; gt = ra["truth"][r]; n = min(n, len(gt))
-    obs = ra["obs"]; H, W = obs.grid
-    cols = [("observed", None)]
+    cols = [("observed", ra["obs"].image())]
     for lab, res in ((labels[0], ra), (labels[1], rb)):
         for m in ("heun", "posterior mean (t=0)"):
             if (r, m) in res["recon"]: cols.append((f"{lab}\n{m}", res["recon"][(r, m)]))
     bl = "biharmonic" if (r, "biharmonic") in ra["recon"] else "biharmonic+bicubic"
     if (r, bl) in ra["recon"]: cols.append((bl, ra["recon"][(r, bl)]))
+    scored = len(cols)
     cols.append((f"truth ({ra['kind'][r]})", gt))
-    fig, ax = plt.subplots(n, len(cols), figsize=(1.35 * len(cols), 1.5 * n), squeeze=False)
-    for i in range(n):
-        for j, (name, ims) in enumerate(cols):
-            if ims is None:
-                ax[i, j].imshow(obs.image()[i].numpy(), vmin=0, vmax=1)
-            else:
-                ax[i, j].imshow(ims[i].numpy(), vmin=0, vmax=1)
-                if not name.startswith("truth"): ax[i, j].set_xlabel(f"{float(psnr(ims[i:i+1], gt[i:i+1])):.1f} dB", fontsize=7)
-            ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
-            if i == 0: ax[i, j].set_title(name, fontsize=6)
-    fig.tight_layout()
-    return fig
+    return image_grid([[{"image": ims[i], "title": name if i == 0 else "",
+                         "xlabel": f"{float(psnr(ims[i:i+1], gt[i:i+1])):.1f} dB" if 0 < j < scored else ""}
+                        for j, (name, ims) in enumerate(cols)] for i in range(n)], size=1.35, fontsize=6)
 
 def improvement_chart(improve:list, labels:tuple):
     "Paired ΔPSNR and Δspeckle (with standard errors) per method and resolution, with the seeds' claimed ranges shaded."

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh
+from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh, image_grid
 from .data import Observations, observe, pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
 from .flow import field_velocity
 from .inference import reconstruct
@@ -164,25 +164,18 @@ def superres_table(model:nn.Module, # field model trained at 32²
 
 def superres_figure(result:dict, image:int=0):
     "One row per resolution: the model's posterior mean, biharmonic+bicubic, the reference, and the real crop (PSNR in titles)."
-    import matplotlib.pyplot as plt
     from mambaflow.metrics import psnr
     rs = sorted(result["truth"])
     methods = ["posterior mean (t=0)"] + [m for (r, m) in result["recon"] if r == rs[0] and m not in
                ("posterior mean (t=0)", "biharmonic+bicubic", "bicubic of full 32² (reference)")] + \
               ["biharmonic+bicubic", "bicubic of full 32² (reference)"]
-    fig, ax = plt.subplots(len(rs), len(methods) + 1, figsize=(1.9 * (len(methods) + 1), 1.95 * len(rs)), squeeze=False)
-    for i, r in enumerate(rs):
-        gt = result["truth"][r][image]
-        for j, m in enumerate(methods):
-            p = result["recon"].get((r, m))
-            if p is None: ax[i, j].axis("off"); continue
-            ax[i, j].imshow(p[image].numpy(), vmin=0, vmax=1)
-            ax[i, j].set_title(f"{m.replace(' (reference)', '')}\n{float(psnr(p[image][None], gt[None])):.2f} dB", fontsize=6)
-        ax[i, -1].imshow(gt.numpy(), vmin=0, vmax=1); ax[i, -1].set_title(f"real crop {r}²", fontsize=6)
-        for a in ax[i]: a.set_xticks([]); a.set_yticks([])
-        ax[i, 0].set_ylabel(f"{r}²", fontsize=8)
-    fig.tight_layout()
-    return fig
+    rows = []
+    for r in rs:
+        gt, p = result["truth"][r][image], lambda m: result["recon"].get((r, m))
+        rows.append([None if p(m) is None else
+                     {"image": p(m)[image], "title": f"{m.replace(' (reference)', '')}\n{float(psnr(p(m)[image][None], gt[None])):.2f} dB"}
+                     for m in methods] + [{"image": gt, "title": f"real crop {r}²"}])
+    return image_grid(rows, size=1.9, fontsize=6, row_labels=[f"{r}²" for r in rs])
 
 # %% ../nbs/11_superres.ipynb #4e00176f
 def bench_variants(preset_or_cfg, # preset name or ModelConfig
