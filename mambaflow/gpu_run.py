@@ -230,7 +230,7 @@ def train_arm(arm:str, # the arm's name ("v1", "v2", "best")
               plan:RunPlan, # sizes and budgets
               runs_dir:str|Path, # scratch folder for the run folders
              ) -> dict: # speed, memory, curves, held-out scores
-    "Train one arm with `train.main_job` and measure it."
+    "Train one arm with `evaluate.main_job` and measure it."
     device = resolve_device(plan.device)
     cfg = TrainConfig(model=preset, model_overrides=dict(plan.overrides), data=plan.data, amp=True, batch_size=plan.batch_size,
                       val_fraction=plan.val_fraction, n_val=plan.n_val, log_every=plan.log_every, device=str(device), progress=False)
