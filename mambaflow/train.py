@@ -184,22 +184,28 @@ def validate(model:nn.Module, val_ds:SparseFieldDataset, batch_size:int=32, seed
     return {"val_psnr": float(torch.cat(ps).mean()), "val_ssim": float(torch.cat(ss).mean())}
 
 # %% ../nbs/09_training.ipynb #159ba764
-CKPT_VERSION = 1
+CKPT_VERSION = 2   # 2: plain types only, read with weights_only=True
 
 def _rng_state() -> dict:
-    s = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
+    "Every RNG state as tensors and plain Python values (what `torch.load(weights_only=True)` accepts)."
+    name, key, pos, has_gauss, gauss = np.random.get_state()
+    s = {"torch": torch.get_rng_state(), "python": random.getstate(),
+         "numpy": {"name": name, "key": torch.from_numpy(key.astype(np.int64)), "pos": int(pos), "has_gauss": int(has_gauss),
+                   "gauss": float(gauss)}}
     if torch.cuda.is_available(): s["cuda"] = torch.cuda.get_rng_state_all()
     return s
 
 def _set_rng_state(s:dict):
-    torch.set_rng_state(s["torch"]); np.random.set_state(s["numpy"]); random.setstate(s["python"])
+    n = s["numpy"]
+    torch.set_rng_state(s["torch"]); random.setstate(s["python"])
+    np.random.set_state((n["name"], n["key"].numpy().astype(np.uint32), n["pos"], n["has_gauss"], n["gauss"]))
     if "cuda" in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s["cuda"])
 
 def read_checkpoint(path) -> dict:
-    "Load a checkpoint file to CPU with clear errors for a missing, corrupt or foreign file."
+    "Load a checkpoint file to CPU (tensors and plain values only: nothing in it can run code), with clear errors."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint: no file at {str(path)!r}")
-    try: ck = torch.load(path, map_location="cpu", weights_only=False)
+    try: ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint: {str(path)!r} is not a readable checkpoint ({type(e).__name__}: {e})") from e
     if not isinstance(ck, dict) or ck.get("version") != CKPT_VERSION or "model" not in ck:
         raise ValueError(f"checkpoint: {str(path)!r} is not a mambaflow checkpoint (version {CKPT_VERSION})")

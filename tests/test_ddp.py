@@ -28,7 +28,7 @@ def test_ddp_two_cpu_processes_match_single_process(tmp_path):
     # a real fault, such as both ranks taking the same half of the batch, moves parameters by ~1e-3).
     loss = lambda run: [float(r.split(",")[1]) for r in (tmp_path / run / "metrics.csv").read_text().splitlines()[1:]]
     assert loss("ddp") == pytest.approx(loss("one"), rel=1e-4)
-    a = torch.load(tmp_path / "ddp" / "latest.pt", weights_only=False)["model"]
-    b = torch.load(tmp_path / "one" / "latest.pt", weights_only=False)["model"]
+    a = torch.load(tmp_path / "ddp" / "latest.pt", weights_only=True)["model"]
+    b = torch.load(tmp_path / "one" / "latest.pt", weights_only=True)["model"]
     worst = max(float((a[k] - b[k]).abs().max()) for k in a)
     assert worst < 1e-4, f"DDP and single-process parameters differ by {worst}"
