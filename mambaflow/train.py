@@ -358,6 +358,10 @@ def train(cfg:TrainConfig, # the run's configuration
 
     def checkpoint(path):
         if rank != 0: return
+        bad = [n for n, p in list(model.named_parameters()) + list(ema.model.named_parameters()) if not bool(torch.isfinite(p).all())]
+        if bad:   # never replace a finite checkpoint by a diverged one
+            raise FloatingPointError(f"training diverged at step {step}: non-finite parameters ({bad[0]}, ...); "
+                                     f"{str(path)!r} was not written (lower lr={cfg.lr} or check the data)")
         atomic_torch_save({"version": CKPT_VERSION, "model": model.state_dict(), "ema": ema.state_dict(),
                            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
                            "data_position": {"step": step, "samples_seen": step * B}, "rng": _rng_state(),
