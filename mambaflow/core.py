@@ -66,12 +66,12 @@ def check_tensor(x, name: str, shape: tuple | None = None, *, floating: bool = F
 
 # %% ../nbs/00_core.ipynb #846bfea8
 import dataclasses
-_SIMPLE_TYPES = {"int": int, "float": (int, float), "bool": bool, "str": str, "dict": dict, "list": list, "tuple": tuple}
+_SIMPLE_TYPES = {"int": int, "float": (int, float), "bool": bool, "str": str, "dict": dict, "list": list, "tuple": (tuple, list)}   # a tuple comes back from JSON as a list
 
 def check_fields(obj) -> None:
     "Check every field of dataclass `obj` against its annotation: 'name: expected <annotation>, got <value>'."
     for f in dataclasses.fields(obj):
-        ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        ann = (f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))).replace(" ", "")
         parts = [a.strip() for a in ann.split("|")]
         if not all(a in _SIMPLE_TYPES or a == "None" for a in parts): continue      # other annotations: not checked here
         v = getattr(obj, f.name)
