@@ -10,15 +10,16 @@ import torch
 import torch.nn as nn
 from .core import as_generator, check_tensor, format_table
 from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAttention, SelfAttention, MLP, Perceiver
-from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS
+from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS, GRID_SCANS
 
 # %% auto #0
-__all__ = ['ARCHS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'ModelConfig', 'get_config', 'PointTokens',
-           'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel', 'build_model',
-           'count_parameters', 'velocity_in_chunks']
+__all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'ModelConfig', 'get_config',
+           'PointTokens', 'sequence_order', 'permute_tokens', 'unpermute_tokens', 'TransformerBlock', 'FieldModel',
+           'build_model', 'count_parameters', 'velocity_in_chunks', 'GridFieldModel']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
-ARCHS = ("v1", "v2", "transformer")
+ARCHS = ("v1", "v2", "transformer", "grid")
+GRID_ENCODERS = ("conv", "mamba")   # arch "grid": the grid encoder (see "The grid field model")
 TOKEN_ORDERS = ("input",) + tuple(SCAN_ORDERS)   # "input": keep the order the points arrive in
 PREDICTIONS = ("velocity", "data")   # what the network's last layer outputs (see "What the network outputs")
 DATA_PRED_EPS = 0.05   # ε: with prediction="data", v = (x̂1 - x_t) / max(1 - t, ε)
@@ -26,7 +27,7 @@ DATA_PRED_EPS = 0.05   # ε: with prediction="data", v = (x̂1 - x_t) / max(1 - 
 @dataclass
 class ModelConfig:
     "Everything that defines a field model's architecture; `to_dict`/`from_dict` round-trip it."
-    arch:str="v2" # "v1" | "v2" | "transformer"
+    arch:str="v2" # "v1" | "v2" | "transformer" | "grid"
     d_model:int=256 # token width
     n_layers:int=6 # V1: unidirectional Mamba layers; transformer: self-attention blocks
     n_fwd:int=4 # V2: forward Mamba layers
@@ -50,6 +51,13 @@ class ModelConfig:
     channels:int=3 # C: value channels
     fourier_seed:int=0 # seed of the Fourier frequencies
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
+    grid_size:int=32 # arch "grid": side of the latent grid the observations are splatted on
+    grid_encoder:str="conv" # arch "grid": "conv" | "mamba"
+    grid_scan:str="cross" # arch "grid", mamba encoder: scan set "raster" | "cross" | "zigzag"
+    grid_patch:int=2 # arch "grid", mamba encoder: the scans run on the grid downsampled by this factor
+    interp_sigmas:tuple=(1.0, 2.0) # arch "grid": normalised-convolution widths in pixels (() for none)
+    residual:bool=True # arch "grid": x̂1 = interpolant + network output (needs prediction="data" and an interpolant)
+    xt_blocks:int=1 # arch "grid": local 3×3 conv blocks mixing the splatted flow state x_t at every call
 
     def __post_init__(self):
         if self.arch not in ARCHS: raise ValueError(f"arch: expected one of {ARCHS}, got {self.arch!r}")
@@ -67,6 +75,20 @@ class ModelConfig:
                 raise ValueError(f"{name}: expected None or an int >= 1, got {v!r}")
         if self.d_model % self.heads: raise ValueError(f"d_model, heads: expected d_model divisible by heads, got {self.d_model}, {self.heads}")
         if not self.fourier_sigma > 0: raise ValueError(f"fourier_sigma: expected > 0, got {self.fourier_sigma}")
+        if self.grid_encoder not in GRID_ENCODERS: raise ValueError(f"grid_encoder: expected one of {GRID_ENCODERS}, got {self.grid_encoder!r}")
+        if self.grid_scan not in GRID_SCANS: raise ValueError(f"grid_scan: expected one of {tuple(GRID_SCANS)}, got {self.grid_scan!r}")
+        for name, lo in (("grid_size", 1), ("grid_patch", 1), ("xt_blocks", 0)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name}: expected an int >= {lo}, got {v!r}")
+        σs = self.interp_sigmas
+        if not isinstance(σs, (list, tuple)) or any(isinstance(s, bool) or not isinstance(s, (int, float)) or not s > 0 for s in σs):
+            raise ValueError(f"interp_sigmas: expected a tuple of positive widths in pixels, got {σs!r}")
+        self.interp_sigmas = tuple(float(s) for s in σs)
+        if self.arch == "grid" and self.residual and (self.prediction != "data" or not self.interp_sigmas):
+            raise ValueError(f"residual: expected prediction='data' and at least one interp_sigmas with residual=True, "
+                             f"got prediction={self.prediction!r}, interp_sigmas={self.interp_sigmas}")
+        if self.arch == "grid" and self.grid_encoder == "mamba" and self.grid_size % self.grid_patch:
+            raise ValueError(f"grid_size, grid_patch: expected grid_size divisible by grid_patch, got {self.grid_size}, {self.grid_patch}")
 
     def to_dict(self) -> dict:
         "Plain dict of the fields (JSON-serialisable)."
@@ -244,10 +266,11 @@ def build_model(cfg:ModelConfig|str|dict="local_small", # a config, preset name 
                ) -> FieldModel:
     "Build a field model; the result stores its `ModelConfig` as `.config`."
     cfg = get_config(cfg, **changes)
-    if seed is None: return FieldModel(cfg)
+    cls = GridFieldModel if cfg.arch == "grid" else FieldModel   # arch "grid": see "The grid field model"
+    if seed is None: return cls(cfg)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return FieldModel(cfg)
+        return cls(cfg)
 
 def count_parameters(model:nn.Module, # any module
                      trainable_only:bool=True, # count only parameters with requires_grad
@@ -264,3 +287,84 @@ def velocity_in_chunks(model:nn.Module, ctx_xy, ctx_val, qry_xy, qry_xt, t,
     Nq = qry_xy.shape[1]
     return torch.cat([model(ctx_xy, ctx_val, qry_xy[:, i:i + chunk_size], qry_xt[:, i:i + chunk_size], t)
                       for i in range(0, Nq, chunk_size)], 1)
+
+# %% ../nbs/08_models.ipynb #ac4eadc3
+from .layers import splat_to_grid, read_grid, normalized_conv, ConvGridEncoder, MambaGridEncoder, LocalDecoder, ConvBlock
+
+def _check_call(C, ctx_xy, ctx_val, qry_xy, qry_xt, t) -> torch.Tensor: # t as (B,)
+    "Validate the one call signature's arguments (as `FieldModel.forward` does); returns t broadcast to (B,)."
+    sz = {}
+    check_tensor(ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
+    check_tensor(ctx_val, "ctx_val", ("B", "Nc", C), floating=True, lo=-1.0, hi=1.0, sizes=sz)
+    check_tensor(qry_xy, "qry_xy", ("B", "Nq", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
+    check_tensor(qry_xt, "qry_xt", ("B", "Nq", C), floating=True, finite=True, sizes=sz)
+    if sz["Nc"] < 1: raise ValueError(f"ctx_xy: expected at least one context point, got shape {tuple(ctx_xy.shape)}")
+    if not isinstance(t, torch.Tensor): t = torch.tensor(float(t))
+    if t.ndim == 0: t = t.expand(sz["B"])
+    return check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
+
+class GridFieldModel(nn.Module):
+    "Grid field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t): grid encoder of the observations (once per image), splatted x_t mixed per call, LIIF read-out, residual on an interpolant."
+    def __init__(self, config:ModelConfig):
+        super().__init__()
+        if not isinstance(config, ModelConfig) or config.arch != "grid":
+            raise TypeError(f"config: expected a ModelConfig with arch='grid', got {config!r}")
+        self.config = cfg = config
+        C, d = cfg.channels, cfg.d_model
+        n_in = C + 1 + len(cfg.interp_sigmas) * (C + 1)
+        if cfg.grid_encoder == "conv": self.encoder = ConvGridEncoder(n_in, d, cfg.n_layers)
+        else: self.encoder = MambaGridEncoder(n_in, d, cfg.n_layers, scan=cfg.grid_scan, patch=cfg.grid_patch,
+                                              d_state=cfg.d_state, d_conv=cfg.d_conv, expand=cfg.expand)
+        self.tau = TimeEmbedding(d)
+        self.xt_in = nn.Conv2d(C + 1, d, 1)
+        self.mix = nn.Sequential(*[ConvBlock(d, norm=False) for _ in range(cfg.xt_blocks)])   # local: no GroupNorm
+        self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C, chunk_size=cfg.chunk_size)
+        self._ctx_cache = None
+
+    def context(self, ctx_xy:torch.Tensor, ctx_val:torch.Tensor) -> tuple: # (z (B,d,G,G), interpolant (B,C,G,G) or None)
+        "The feature grid z of the observations and the interpolant the residual is added to."
+        G = self.config.grid_size
+        v, cnt = splat_to_grid(ctx_xy, ctx_val, G, G)
+        m = (cnt > 0).to(v)
+        feats, interps = [v * m, m], []
+        for σ in self.config.interp_sigmas:
+            nc, c = normalized_conv(v, m, σ)
+            feats += [nc, c]; interps.append((nc, c))
+        base = None
+        for nc, c in reversed(interps):                              # the narrowest width with an observation in reach
+            base = nc if base is None else torch.where(c > 1e-3, nc, base)
+        return self.encoder(torch.cat(feats, 1)), base
+
+    def _context(self, ctx_xy, ctx_val):
+        "`context`, reused while the context tensors and the weights are unchanged (evaluation without grad only)."
+        if self.training or torch.is_grad_enabled(): return self.context(ctx_xy, ctx_val)
+        try: key = (ctx_xy._version, ctx_val._version, tuple(p._version for p in self.parameters()))
+        except RuntimeError: return self.context(ctx_xy, ctx_val)  # inference tensors carry no version counter
+        c = self._ctx_cache
+        if c is not None and c[0] is ctx_xy and c[1] is ctx_val and c[2] == key: return c[3]
+        out = self.context(ctx_xy, ctx_val)
+        self._ctx_cache = (ctx_xy, ctx_val, key, out)
+        return out
+
+    def forward(self, ctx_xy:torch.Tensor, # (B, Nc, 2) observed pixel centres in [0,1]
+                ctx_val:torch.Tensor, # (B, Nc, C) observed values in [-1,1]
+                qry_xy:torch.Tensor, # (B, Nq, 2) query coordinates in [0,1]
+                qry_xt:torch.Tensor, # (B, Nq, C) flow state at the queries
+                t:torch.Tensor|float, # (B,) flow time in [0,1]; a float or 0-d tensor is broadcast
+               ) -> torch.Tensor: # velocity (B, Nq, C)
+        cfg = self.config
+        t = _check_call(cfg.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
+        z, base = self._context(ctx_xy, ctx_val)
+        X, cnt = splat_to_grid(qry_xy, qry_xt, cfg.grid_size, cfg.grid_size)
+        h = self.mix(z + self.xt_in(torch.cat([X, (cnt > 0).to(X)], 1)) + self.tau(t)[:, :, None, None])
+        out = self.decoder(h, qry_xy, extra=qry_xt)
+        if cfg.residual: out = out + read_grid(base, qry_xy)
+        if cfg.prediction == "velocity": return out
+        return (out - qry_xt) / (1 - t).clamp_min(DATA_PRED_EPS)[:, None, None]   # out is x̂1
+
+# %% ../nbs/08_models.ipynb #ee36d7c9
+PRESETS.update({
+    "grid_conv": ModelConfig(arch="grid", grid_encoder="conv", d_model=48, n_layers=6, decoder_hidden=64, prediction="data"),
+    "grid_mamba": ModelConfig(arch="grid", grid_encoder="mamba", grid_scan="cross", grid_patch=2, d_model=48, n_layers=2,
+                              d_state=8, expand=1, decoder_hidden=64, prediction="data"),
+})

@@ -94,7 +94,7 @@ class TrainConfig:
     n_val:int = 64                       # validation images scored every `val_every` steps
     ratio:float = 0.2                    # observed fraction of pixels
     n_queries:int = 200                  # query pixels per image per step
-    query_mode:str = "random"            # random | fixed (the 6 dB failure mode)
+    query_mode:str = "random"            # random | fixed (the 6 dB failure mode) | full (every pixel: n_queries unused)
     loss:str = "auto"                    # auto (the space the model predicts in) | velocity | data
     t_zero_frac:float = 0.5              # fraction of images trained at t = 0 exactly (the posterior-mean time)
     batch_size:int = 32                  # global batch (split over DDP ranks and accumulation steps)
@@ -120,7 +120,7 @@ class TrainConfig:
     def __post_init__(self):
         checks = {"ratio": 0 < self.ratio < 1, "n_queries": self.n_queries >= 1, "batch_size": self.batch_size >= 1,
                   "grad_accum": self.grad_accum >= 1, "max_steps": self.max_steps >= 1, "lr": self.lr > 0,
-                  "query_mode": self.query_mode in ("random", "fixed"), "log_every": self.log_every >= 1,
+                  "query_mode": self.query_mode in ("random", "fixed", "full"), "log_every": self.log_every >= 1,
                   "val_every": self.val_every >= 1, "ckpt_every": self.ckpt_every >= 1, "fig_every": self.fig_every >= 1,
                   "loss": self.loss in ("auto",) + LOSS_SPACES, "t_zero_frac": 0 <= self.t_zero_frac < 1}
         for k, ok in checks.items():
