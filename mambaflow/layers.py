@@ -14,7 +14,9 @@ from .data import pixel_grid
 # %% auto #0
 __all__ = ['FourierFeatures', 'aliased_fraction', 'timestep_embedding', 'TimeEmbedding', 'attention_ref', 'attend',
            'CrossAttention', 'knn_ref', 'knn', 'as_pixel_grid', 'grid_knn', 'local_attend', 'LocalCrossAttention',
-           'SelfAttention', 'MLP', 'PerceiverBlock', 'Perceiver', 'bench_attention', 'bench_attention_subprocess']
+           'SelfAttention', 'MLP', 'PerceiverBlock', 'Perceiver', 'bench_attention', 'bench_attention_subprocess',
+           'splat_to_grid', 'read_grid', 'gaussian_kernel1d', 'normalized_conv', 'ConvBlock', 'ConvGridEncoder',
+           'MambaGridEncoder', 'LocalDecoder']
 
 # %% ../nbs/07_layers.ipynb #4dc25e7a
 class FourierFeatures(nn.Module):
@@ -490,3 +492,157 @@ def bench_attention_subprocess(timeout:float=600, # seconds before the child is 
                               ) -> dict:
     "`bench_attention` in a fresh Python interpreter (clean memory high-water mark)."
     return run_fresh("mambaflow.layers", "bench_attention", kwargs, threads, timeout)
+
+# %% ../nbs/07_layers.ipynb #d5a1048a
+from .data import on_grid_index
+from .ssm import GridMamba, GRID_SCANS, SCAN_PATHS
+
+def splat_to_grid(xy:torch.Tensor, # coordinates (B, N, 2) in [0,1]
+                  val:torch.Tensor, # values (B, N, C)
+                  H:int, W:int, # the grid
+                 ) -> tuple: # (mean value per cell (B, C, H, W), 0 where empty; count per cell (B, 1, H, W))
+    "Put points on an H×W grid: each cell gets the mean of the values of the points that fall in it, and their count."
+    sz = {}
+    check_tensor(xy, "xy", ("B", "N", 2), floating=True, sizes=sz)
+    check_tensor(val, "val", ("B", "N", None), floating=True, sizes=sz)
+    B, N, C = val.shape
+    idx, _ = on_grid_index(xy, H, W)
+    sums = val.new_zeros(B, H * W, C).scatter_add_(1, idx[..., None].expand(-1, -1, C), val)
+    cnt = val.new_zeros(B, H * W, 1).scatter_add_(1, idx[..., None], val.new_ones(B, N, 1))
+    mean = sums / cnt.clamp_min(1)
+    return mean.transpose(1, 2).reshape(B, C, H, W), cnt.transpose(1, 2).reshape(B, 1, H, W)
+
+def read_grid(grid:torch.Tensor, # (B, C, H, W) values at the pixel centres of an H×W grid
+              xy:torch.Tensor, # (B, N, 2) coordinates in [0,1] (row, col)
+             ) -> torch.Tensor: # (B, N, C)
+    "Bilinear interpolation of a grid at continuous coordinates (border-clamped); exact at the pixel centres."
+    check_tensor(xy, "xy", (grid.shape[0], None, 2), floating=True)
+    g = torch.stack([xy[..., 1], xy[..., 0]], -1) * 2 - 1          # grid_sample wants (x = col, y = row) in [-1, 1]
+    out = F.grid_sample(grid, g[:, :, None, :].to(grid.dtype), mode="bilinear", padding_mode="border", align_corners=False)
+    return out[..., 0].transpose(1, 2)
+
+# %% ../nbs/07_layers.ipynb #8f0a3e58
+def gaussian_kernel1d(sigma:float, # width in pixels
+                      truncate:float=3.0, # radius = ceil(truncate * sigma)
+                     ) -> torch.Tensor: # (2r+1,) summing to 1
+    "Sampled 1-D Gaussian, normalised to sum 1."
+    if not sigma > 0: raise ValueError(f"sigma: expected > 0, got {sigma}")
+    r = max(1, math.ceil(truncate * sigma))
+    x = torch.arange(-r, r + 1, dtype=torch.float64)
+    k = torch.exp(-0.5 * (x / sigma) ** 2)
+    return (k / k.sum()).float()
+
+def _blur(x, k):   # separable zero-padded blur of (B, C, H, W) by the 1-D kernel k
+    C, r = x.shape[1], len(k) // 2
+    k = k.to(x)
+    x = F.conv2d(x, k.view(1, 1, -1, 1).expand(C, 1, -1, 1), padding=(r, 0), groups=C)
+    return F.conv2d(x, k.view(1, 1, 1, -1).expand(C, 1, 1, -1), padding=(0, r), groups=C)
+
+def normalized_conv(val:torch.Tensor, # (B, C, H, W) values (anything where the mask is 0)
+                    mask:torch.Tensor, # (B, 1, H, W) certainty of each pixel (1 observed, 0 not)
+                    sigma:float, # Gaussian width in pixels
+                    eps:float=1e-8, # floor of the denominator (where nothing is in reach, the interpolant is 0)
+                   ) -> tuple: # (interpolant (B, C, H, W), certainty (B, 1, H, W))
+    "Normalised convolution (Knutsson & Westin 1993): (g_σ * (m v)) / (g_σ * m), and the certainty g_σ * m."
+    check_tensor(val, "val", ("B", None, None, None), floating=True)
+    check_tensor(mask, "mask", (val.shape[0], 1, val.shape[2], val.shape[3]), floating=True)
+    k = gaussian_kernel1d(sigma)
+    c = _blur(mask, k)
+    return _blur(val * mask, k) / c.clamp_min(eps), c
+
+# %% ../nbs/07_layers.ipynb #9b737a81
+class ConvBlock(nn.Module):
+    "Residual block x + conv(GELU(conv(GELU(GroupNorm x)))) of 3×3 convolutions with a dilation (norm=False: no GroupNorm, so the block stays local)."
+    def __init__(self, d:int, dilation:int=1, norm:bool=True):
+        super().__init__()
+        self.norm = nn.GroupNorm(1, d) if norm else nn.Identity()
+        self.c1 = nn.Conv2d(d, d, 3, padding=dilation, dilation=dilation)
+        self.c2 = nn.Conv2d(d, d, 3, padding=1)
+    def forward(self, x): return x + self.c2(F.gelu(self.c1(F.gelu(self.norm(x)))))
+
+def _check_encoder_args(in_ch, d, n_blocks):
+    for name, v in (("in_ch", in_ch), ("d", d), ("n_blocks", n_blocks)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected an int >= 1, got {v!r}")
+
+class ConvGridEncoder(nn.Module):
+    "Grid encoder: a 3×3 stem, then residual `ConvBlock`s with dilations cycling through `dilations`: (B, in_ch, H, W) -> (B, d, H, W)."
+    def __init__(self, in_ch:int, d:int, n_blocks:int=4, dilations:tuple=(1, 2, 4, 8)):
+        super().__init__()
+        _check_encoder_args(in_ch, d, n_blocks)
+        self.stem = nn.Conv2d(in_ch, d, 3, padding=1)
+        self.blocks = nn.Sequential(*[ConvBlock(d, dilations[i % len(dilations)]) for i in range(n_blocks)])
+    def forward(self, x): return self.blocks(self.stem(x))
+
+class MambaGridEncoder(nn.Module):
+    "Grid encoder: 3×3 stem; `GridMamba` blocks on the grid downsampled by `patch`, upsampled and added; one `ConvBlock`."
+    def __init__(self, in_ch:int, d:int, n_blocks:int=2,
+                 scan:str="cross", # scan set of every GridMamba block (see ssm.GRID_SCANS)
+                 patch:int=2, # the scans run on the grid downsampled by this factor
+                 **mamba_kw): # d_state, d_conv, expand, ...
+        super().__init__()
+        _check_encoder_args(in_ch, d, n_blocks)
+        if isinstance(patch, bool) or not isinstance(patch, int) or patch < 1: raise ValueError(f"patch: expected an int >= 1, got {patch!r}")
+        self.patch = patch
+        self.stem = nn.Conv2d(in_ch, d, 3, padding=1)
+        self.down = nn.Conv2d(d, d, patch, stride=patch)
+        self.norms = nn.ModuleList([nn.LayerNorm(d) for _ in range(n_blocks)])
+        self.mambas = nn.ModuleList([GridMamba(d, scan, **mamba_kw) for _ in range(n_blocks)])
+        self.up = nn.Conv2d(d, d, 3, padding=1)
+        self.out = ConvBlock(d)
+
+    def forward(self, x):
+        H, W = x.shape[-2:]
+        if H % self.patch or W % self.patch: raise ValueError(f"x: expected H, W divisible by patch={self.patch}, got {H}×{W}")
+        x = self.stem(x)
+        y = self.down(x).permute(0, 2, 3, 1)                           # (B, h, w, d): tokens on the coarse grid
+        for norm, m in zip(self.norms, self.mambas): y = y + m(norm(y))
+        y = F.interpolate(y.permute(0, 3, 1, 2), scale_factor=self.patch, mode="nearest")
+        return self.out(x + self.up(y))
+
+# %% ../nbs/07_layers.ipynb #bdd4bb44
+class LocalDecoder(nn.Module):
+    "LIIF's local implicit decoder: bilinear-weighted MLP([z_c; δ_c; extra]) over the 4 latent cells around each query."
+    def __init__(self, d_in:int, # feature channels of the grid
+                 hidden:int, # MLP width
+                 d_out:int, # output channels
+                 extra:int=0, # per-query extra inputs
+                 use_cell:bool=False, # also feed the query's cell size (in latent cells)
+                 chunk_size:int|None=None, # queries per chunk (bounds memory; exact)
+                ):
+        super().__init__()
+        self.extra, self.use_cell, self.chunk_size, self.hidden = extra, use_cell, chunk_size, hidden
+        self.lin_z = nn.Linear(d_in, hidden)
+        self.lin_q = nn.Linear(2 + 2 * use_cell + extra, hidden)
+        self.net = nn.Sequential(nn.GELU(), nn.Linear(hidden, hidden), nn.GELU(), nn.Linear(hidden, d_out))
+
+    def forward(self, z:torch.Tensor, # feature grid (B, d_in, H, W)
+                xy:torch.Tensor, # query coordinates (B, N, 2) in [0,1]
+                extra:torch.Tensor|None=None, # (B, N, extra)
+                cell:torch.Tensor|None=None, # (B, N, 2) query cell size in [0,1] units (use_cell)
+               ) -> torch.Tensor: # (B, N, d_out)
+        B, _, H, W = z.shape
+        check_tensor(xy, "xy", (B, None, 2), floating=True)
+        if (extra is None) != (self.extra == 0): raise ValueError(f"extra: expected a (B, N, {self.extra}) tensor, got {None if extra is None else tuple(extra.shape)}")
+        if self.use_cell and cell is None: raise ValueError("cell: expected a (B, N, 2) tensor with use_cell=True, got None")
+        Zp = self.lin_z(z.permute(0, 2, 3, 1).reshape(B, H * W, -1))       # first layer, once per cell
+        N, cs = xy.shape[1], self.chunk_size or xy.shape[1]
+        return torch.cat([self._read(Zp, H, W, xy[:, i:i + cs], None if extra is None else extra[:, i:i + cs],
+                                     None if cell is None else cell[:, i:i + cs]) for i in range(0, max(N, 1), cs)], 1)
+
+    def _read(self, Zp, H, W, xy, extra, cell):
+        size = torch.tensor([H, W], dtype=xy.dtype, device=xy.device)
+        p = xy * size - 0.5                                                 # position in cells; centres are integers
+        i0 = p.floor()
+        f = p - i0
+        i0 = i0.long()
+        q_extra = [] if extra is None else [extra]
+        if self.use_cell: q_extra = [cell * size] + q_extra
+        out = 0
+        for di in (0, 1):
+            for dj in (0, 1):
+                w = (f[..., 0] if di else 1 - f[..., 0]) * (f[..., 1] if dj else 1 - f[..., 1])
+                ii, jj = (i0[..., 0] + di).clamp(0, H - 1), (i0[..., 1] + dj).clamp(0, W - 1)
+                δ = p - torch.stack([ii, jj], -1).to(p)
+                zc = torch.gather(Zp, 1, (ii * W + jj)[..., None].expand(-1, -1, Zp.shape[-1]))
+                out = out + w[..., None] * self.net(zc + self.lin_q(torch.cat([δ] + q_extra, -1)))
+        return out

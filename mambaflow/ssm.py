@@ -11,10 +11,10 @@ import torch.nn.functional as F
 from .core import as_generator, check_tensor, format_table, peak_rss_start, peak_rss_mb, run_fresh
 
 # %% auto #0
-__all__ = ['SCAN_BACKENDS', 'TOKEN_ORDERS', 'seed_lti_scan', 'selective_scan_ref', 'lti_scan_fft', 'default_chunk_size',
-           'mamba_ssm_scan_fn', 'selective_scan', 'Mamba', 'RMSNorm', 'ResidualBlock', 'MambaStack', 'morton_code',
-           'morton_order', 'token_order', 'apply_order', 'invert_order', 'BidirectionalMamba', 'bench_one',
-           'benchmark_scan']
+__all__ = ['SCAN_BACKENDS', 'TOKEN_ORDERS', 'SCAN_PATHS', 'GRID_SCANS', 'seed_lti_scan', 'selective_scan_ref', 'lti_scan_fft',
+           'default_chunk_size', 'mamba_ssm_scan_fn', 'selective_scan', 'Mamba', 'RMSNorm', 'ResidualBlock',
+           'MambaStack', 'morton_code', 'morton_order', 'token_order', 'apply_order', 'invert_order',
+           'BidirectionalMamba', 'bench_one', 'benchmark_scan', 'grid_scan_order', 'GridMamba']
 
 # %% ../nbs/06_ssm.ipynb #5e2c531a
 def _check_lti_args(u, A, B, C, D) -> int:
@@ -587,3 +587,52 @@ def benchmark_scan(Ls:tuple=(256, 1228, 4096), # sequence lengths
                 rows.append(dict(row, fwd_ms=res["fwd_s"] * 1e3, fwd_bwd_ms=res["fwd_bwd_s"] * 1e3, fwd_bwd_cpu_ms=res["fwd_bwd_cpu_s"] * 1e3,
                                  us_per_token=res["fwd_bwd_cpu_s"] * 1e6 / L, peak_mb=res["peak_mb"]))
     return rows
+
+# %% ../nbs/06_ssm.ipynb #636700e0
+SCAN_PATHS = ("rows", "rows_rev", "cols", "cols_rev", "snake", "snake_rev", "snake_cols", "snake_cols_rev")
+GRID_SCANS = {"raster": ("rows", "rows_rev"),                                  # Vim
+              "cross": ("rows", "rows_rev", "cols", "cols_rev"),               # VMamba's cross-scan
+              "zigzag": ("snake", "snake_rev", "snake_cols", "snake_cols_rev")} # ZigMa
+
+def grid_scan_order(H:int, W:int, # the grid
+                    path:str, # one of SCAN_PATHS
+                    device=None,
+                   ) -> torch.Tensor: # π (H*W,) int64: tokens_rowmajor[π] is the scan sequence
+    "The permutation π of row-major indices that visits an H×W grid along `path`."
+    if path not in SCAN_PATHS: raise ValueError(f"path: expected one of {SCAN_PATHS}, got {path!r}")
+    for name, v in (("H", H), ("W", W)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected a positive int, got {v!r}")
+    idx = torch.arange(H * W, device=device).reshape(H, W)
+    base = path.removesuffix("_rev")
+    g = idx.T.clone() if base in ("cols", "snake_cols") else idx.clone()
+    if base.startswith("snake"): g[1::2] = g[1::2].flip(1)             # every other line runs backwards
+    π = g.flatten()
+    return π.flip(0) if path.endswith("_rev") else π
+
+# %% ../nbs/06_ssm.ipynb #d65b1280
+class GridMamba(nn.Module):
+    "Mamba over an H×W grid along every path of a scan set (Vim / VMamba / ZigMa), outputs averaged on the grid."
+    def __init__(self, d_model:int, # token width
+                 scan:str="cross", # "raster" | "cross" | "zigzag", or one path of SCAN_PATHS
+                 shared:bool=False, # one Mamba for all paths (else one per path)
+                 generator:int|torch.Generator|None=None, # init randomness (None: torch's global RNG)
+                 **mamba_kw): # passed to `Mamba` (d_state, d_conv, expand, backend, ...)
+        super().__init__()
+        if scan in GRID_SCANS: self.paths = GRID_SCANS[scan]
+        elif scan in SCAN_PATHS: self.paths = (scan,)
+        else: raise ValueError(f"scan: expected one of {tuple(GRID_SCANS) + SCAN_PATHS}, got {scan!r}")
+        gen = _gen_or_none(generator, mamba_kw.get("device") or "cpu")
+        self.scan, self.shared, self.d_model = scan, shared, d_model
+        self.mixers = nn.ModuleList([Mamba(d_model, generator=gen, **mamba_kw) for _ in range(1 if shared else len(self.paths))])
+
+    def forward(self, x:torch.Tensor, # (B, H, W, d_model)
+               ) -> torch.Tensor: # (B, H, W, d_model)
+        check_tensor(x, "x", (None, None, None, self.d_model), floating=True)
+        B, H, W, d = x.shape
+        s = x.reshape(B, H * W, d)
+        πs = [grid_scan_order(H, W, p, device=x.device) for p in self.paths]
+        if self.shared:                                                   # every path in one batched call
+            y = self.mixers[0](torch.cat([s[:, π] for π in πs], 0)).split(B, 0)
+        else: y = [m(s[:, π]) for m, π in zip(self.mixers, πs)]
+        out = sum(yp[:, torch.argsort(π)] for yp, π in zip(y, πs))
+        return (out / len(πs)).reshape(B, H, W, d)

@@ -94,7 +94,7 @@ class TrainConfig:
     n_val:int = 64                       # validation images scored every `val_every` steps
     ratio:float = 0.2                    # observed fraction of pixels
     n_queries:int = 200                  # query pixels per image per step
-    query_mode:str = "random"            # random | fixed (the 6 dB failure mode)
+    query_mode:str = "random"            # random | fixed (the 6 dB failure mode) | full (every pixel: n_queries unused)
     loss:str = "auto"                    # auto (the space the model predicts in) | velocity | data
     t_zero_frac:float = 0.5              # fraction of images trained at t = 0 exactly (the posterior-mean time)
     batch_size:int = 32                  # global batch (split over DDP ranks and accumulation steps)
@@ -127,7 +127,7 @@ class TrainConfig:
                   "weight_decay": (self.weight_decay >= 0, "a value >= 0"), "warmup_steps": (self.warmup_steps >= 0, "an int >= 0"),
                   "min_lr_ratio": (0 <= self.min_lr_ratio <= 1, "a value in [0, 1]"), "grad_clip": (self.grad_clip >= 0, "a value >= 0 (0 = off)"),
                   "ema_decay": (0 <= self.ema_decay < 1, "a value in [0, 1)"),
-                  "query_mode": (self.query_mode in ("random", "fixed"), "'random' or 'fixed'"),
+                  "query_mode": (self.query_mode in ("random", "fixed", "full"), "'random', 'fixed' or 'full'"),
                   "log_every": (self.log_every >= 1, "an int >= 1"), "val_every": (self.val_every >= 1, "an int >= 1"),
                   "ckpt_every": (self.ckpt_every >= 1, "an int >= 1"), "fig_every": (self.fig_every >= 1, "an int >= 1"),
                   "loss": (self.loss in ("auto",) + LOSS_SPACES, f"one of {('auto',) + LOSS_SPACES}"),
