@@ -422,4 +422,4 @@ def load_pretrained(name="default", # a name in pretrained_names() ("default": t
     except RuntimeError as e: raise ValueError(f"name: the weights of {str(stem)!r} do not fit its config: {str(e).splitlines()[0]}") from e
     return model.to(resolve_device(device)).eval(), meta.get("info", {})
 
-PRETRAINED_DEFAULT = "local_small_cifar10"   # the book's default shipped model
+PRETRAINED_DEFAULT = "grid_conv_cifar10"   # the book's default shipped model (09a_field_design)
