@@ -39,16 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     t = sub.add_parser("train", help="train a model (torchrun --nproc_per_node=N for DDP)")
-    t.add_argument("--preset", default="local_small", help="model preset (see mambaflow.models.PRESETS)")
+    t.add_argument("--preset", default="grid_conv", help="model preset (see mambaflow.models.PRESETS; default: the book's best CPU model)")
     t.add_argument("--steps", type=int, default=None, help="optimizer steps (the schedule's horizon)")
     t.add_argument("--minutes", type=float, default=None,
                    help="wall-clock cap; without --steps, the steps that fit in it are measured first (the schedule completes)")
-    t.add_argument("--query-mode", choices=["random", "fixed"], default=None)
+    t.add_argument("--query-mode", choices=["random", "fixed", "full"], default=None)
     t.add_argument("--resume", action="store_true", help="continue the run in --out from latest.pt")
     common(t)
 
     d = sub.add_parser("demo", help="the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines")
-    d.add_argument("--preset", default="local_small")
+    d.add_argument("--preset", default="grid_conv", help="model preset (default: the book's best CPU model)")
     d.add_argument("--minutes", type=float, default=10.0, help="training time budget")
     d.add_argument("--n-test", type=int, default=32, help="held-out images to reconstruct")
     common(d)
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(a) -> "TrainConfig":
     "The TrainConfig that a parsed `train`/`demo` command asks for."
-    from mambaflow.train import TrainConfig
+    from mambaflow.train import TrainConfig, PRESET_RECIPES
     kw = dict(model=a.preset, data=a.data, seed=a.seed, device=a.device, progress=not a.no_progress)
     for flag, key in [("batch_size", "batch_size"), ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"),
                       ("minutes", "max_minutes"), ("query_mode", "query_mode")]:
@@ -73,7 +73,7 @@ def config_from_args(a) -> "TrainConfig":
         if v is not None: kw[key] = v
     kw.update(_kv(a.set, "--set"))
     if a.model_set: kw["model_overrides"] = {**kw.get("model_overrides", {}), **_kv(a.model_set, "--model-set")}
-    return TrainConfig.from_dict(kw)
+    return TrainConfig.from_dict({**PRESET_RECIPES.get(a.preset, {}), **kw})   # the preset's recipe, then the flags
 
 # %% ../nbs/14_cli.ipynb #39b554ae
 def main(argv=None) -> int:

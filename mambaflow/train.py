@@ -21,9 +21,10 @@ from .metrics import psnr, ssim
 from .inference import reconstruct
 
 # %% auto #0
-__all__ = ['LOSS_SPACES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise', 'flow_matching_loss', 'lr_factor',
-           'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate', 'read_checkpoint', 'load_model',
-           'read_metrics', 'TrainState', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
+__all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise',
+           'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate',
+           'read_checkpoint', 'load_model', 'read_metrics', 'TrainState', 'train', 'step_seconds', 'calibrate_steps',
+           'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -84,6 +85,11 @@ class EMA:
     def load_state_dict(self, sd): self.decay = sd["decay"]; self.model.load_state_dict(sd["model"])
 
 # %% ../nbs/09_training.ipynb #e7a45453
+PRESET_RECIPES = {   # training settings a preset was designed with (`09a_field_design`); `TrainConfig.for_preset` applies them
+    "grid_conv": dict(query_mode="full", batch_size=16),    # every pixel a query: the model mixes the whole x_t grid
+    "grid_mamba": dict(query_mode="full", batch_size=16),
+}
+
 @dataclass
 class TrainConfig:
     "Everything a training run needs; saved as config.json with the run."
@@ -139,6 +145,13 @@ class TrainConfig:
         if self.model not in PRESETS:
             raise ValueError(f"model: expected a preset in {sorted(PRESETS)}, got {self.model!r}")
         self.model_config()                                  # the overrides must make a valid ModelConfig
+
+    @classmethod
+    def for_preset(cls, model:str, # a preset name
+                   **kw, # any other field (wins over the recipe)
+                  ) -> "TrainConfig":
+        "The configuration a preset was designed with (`PRESET_RECIPES`), with `kw` on top."
+        return cls(model=model, **{**PRESET_RECIPES.get(model, {}), **kw})
 
     def to_json(self) -> str: return json.dumps(asdict(self), indent=2)
     @classmethod
