@@ -15,8 +15,8 @@ from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, inver
 # %% auto #0
 __all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'PRETRAINED_DEFAULT',
            'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens', 'unpermute_tokens',
-           'TransformerBlock', 'FieldModel', 'build_model', 'count_parameters', 'param_groups', 'GridFieldModel',
-           'weights_dir', 'pretrained_names', 'save_pretrained', 'load_pretrained']
+           'TransformerBlock', 'check_field_call', 'FieldModel', 'build_model', 'count_parameters', 'param_groups',
+           'GridFieldModel', 'weights_dir', 'pretrained_names', 'save_pretrained', 'load_pretrained']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer", "grid")
@@ -188,6 +188,18 @@ class TransformerBlock(nn.Module):
         x = x + self.attn(self.norm_attn(x), xy)
         return x + self.mlp(self.norm_mlp(x))
 
+def check_field_call(C:int, ctx_xy, ctx_val, qry_xy, qry_xt, t) -> torch.Tensor: # t as (B,)
+    "Validate the one call signature's arguments (C value channels) for every field model; returns t broadcast to (B,)."
+    sz = {}
+    check_tensor(ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
+    check_tensor(ctx_val, "ctx_val", ("B", "Nc", C), floating=True, lo=-1.0, hi=1.0, sizes=sz)
+    check_tensor(qry_xy, "qry_xy", ("B", "Nq", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
+    check_tensor(qry_xt, "qry_xt", ("B", "Nq", C), floating=True, finite=True, sizes=sz)
+    if sz["Nc"] < 1: raise ValueError(f"ctx_xy: expected at least one context point, got shape {tuple(ctx_xy.shape)}")
+    if not isinstance(t, torch.Tensor): t = torch.tensor(float(t))
+    if t.ndim == 0: t = t.expand(sz["B"])
+    return check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
+
 class FieldModel(nn.Module):
     "A field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t) -> velocity (B,Nq,C): V1, V2 or Transformer by `config.arch`."
     def __init__(self, config:ModelConfig):
@@ -247,15 +259,7 @@ class FieldModel(nn.Module):
                 qry_xt:torch.Tensor, # (B, Nq, C) flow state at the queries
                 t:torch.Tensor|float, # (B,) flow time in [0,1] (0 noise, 1 data); a float or 0-d tensor is broadcast
                ) -> torch.Tensor: # velocity (B, Nq, C)
-        C, sz = self.config.channels, {}
-        check_tensor(ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
-        check_tensor(ctx_val, "ctx_val", ("B", "Nc", C), floating=True, lo=-1.0, hi=1.0, sizes=sz)
-        check_tensor(qry_xy, "qry_xy", ("B", "Nq", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
-        check_tensor(qry_xt, "qry_xt", ("B", "Nq", C), floating=True, finite=True, sizes=sz)
-        if sz["Nc"] < 1: raise ValueError(f"ctx_xy: expected at least one context point, got shape {tuple(ctx_xy.shape)}")
-        if not isinstance(t, torch.Tensor): t = torch.tensor(float(t))
-        if t.ndim == 0: t = t.expand(sz["B"])
-        t = check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
+        t = check_field_call(self.config.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
         e_c, e_q = self.tokens(ctx_xy, ctx_val, qry_xy, qry_xt, t)
         h_c, h_q = self.encode(e_c, e_q, ctx_xy, qry_xy)
         out = self.decoder(self.read(h_c, h_q, ctx_xy, qry_xy))
@@ -293,18 +297,6 @@ def param_groups(model:nn.Module, # any module
 
 # %% ../nbs/08_models.ipynb #ac4eadc3
 from .layers import splat_to_grid, read_grid, normalized_conv, ConvGridEncoder, MambaGridEncoder, LocalDecoder, ConvBlock
-
-def _check_call(C, ctx_xy, ctx_val, qry_xy, qry_xt, t) -> torch.Tensor: # t as (B,)
-    "Validate the one call signature's arguments (as `FieldModel.forward` does); returns t broadcast to (B,)."
-    sz = {}
-    check_tensor(ctx_xy, "ctx_xy", ("B", "Nc", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
-    check_tensor(ctx_val, "ctx_val", ("B", "Nc", C), floating=True, lo=-1.0, hi=1.0, sizes=sz)
-    check_tensor(qry_xy, "qry_xy", ("B", "Nq", 2), floating=True, lo=0.0, hi=1.0, sizes=sz)
-    check_tensor(qry_xt, "qry_xt", ("B", "Nq", C), floating=True, finite=True, sizes=sz)
-    if sz["Nc"] < 1: raise ValueError(f"ctx_xy: expected at least one context point, got shape {tuple(ctx_xy.shape)}")
-    if not isinstance(t, torch.Tensor): t = torch.tensor(float(t))
-    if t.ndim == 0: t = t.expand(sz["B"])
-    return check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
 
 class GridFieldModel(nn.Module):
     "Grid field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t): grid encoder of the observations (once per image), splatted x_t mixed per call, LIIF read-out, residual on an interpolant."
@@ -356,7 +348,7 @@ class GridFieldModel(nn.Module):
                 t:torch.Tensor|float, # (B,) flow time in [0,1]; a float or 0-d tensor is broadcast
                ) -> torch.Tensor: # velocity (B, Nq, C)
         cfg = self.config
-        t = _check_call(cfg.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
+        t = check_field_call(cfg.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
         z, base = self._context(ctx_xy, ctx_val)
         X, cnt = splat_to_grid(qry_xy, qry_xt, cfg.grid_size, cfg.grid_size)
         h = self.mix(z + self.xt_in(torch.cat([X, (cnt > 0).to(X)], 1)) + self.tau(t)[:, :, None, None])
