@@ -4,7 +4,7 @@
 
 # %% ../nbs/09a_field_design.ipynb #fd000003
 from __future__ import annotations
-import dataclasses, math, time
+import dataclasses, json, math, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -49,7 +49,7 @@ def train_design(name:str, # row label (and run folder name)
     t0 = time.time()
     s = train(dataclasses.replace(cfg, progress=False), root / slug, minutes=minutes)
     wall = time.time() - t0
-    run_cfg = TrainConfig.from_dict(__import__("json").loads((root / slug / "config.json").read_text()))
+    run_cfg = TrainConfig.from_dict(json.loads((root / slug / "config.json").read_text()))
     curve = [{k: r[k] for k in ("step", "elapsed_s", "loss", "val_psnr", "val_ssim")} for r in read_metrics(root / slug)]
     return {"design": name, "run": str(root / slug), "steps": s["steps"], "planned_steps": run_cfg.max_steps,
             "s_per_step": wall / max(1, s["steps"]), "params": s["params"], "minutes": minutes,
