@@ -23,8 +23,8 @@ from .inference import reconstruct
 # %% auto #0
 __all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise',
            'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate',
-           'read_checkpoint', 'load_model', 'read_metrics', 'TrainState', 'train', 'step_seconds', 'calibrate_steps',
-           'fit_to_budget', 'time_steps']
+           'read_checkpoint', 'load_model', 'read_metrics', 'TrainState', 'run_lock', 'train', 'step_seconds',
+           'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -306,6 +306,35 @@ def _val_figure(model, val_ds, n:int=6):
                       row_labels=["observed", "mean", "truth"])
 
 # %% ../nbs/09_training.ipynb #e440a9e2
+def _pid_alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def run_lock(out) -> Path:
+    "Take the run folder's `.lock` (pid@host), refusing while a live process holds it and taking over a stale one; clear killed writes' `.tmp` files."
+    import socket
+    out = Path(out)
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f"out: cannot create the run folder {str(out)!r} ({e.strerror})") from e
+    lock, me = out / ".lock", f"{os.getpid()}@{socket.gethostname()}"
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = lock.read_text().strip() if lock.exists() else ""
+            pid, _, host = holder.partition("@")
+            if host == socket.gethostname() and pid.isdigit() and _pid_alive(int(pid)):
+                raise FileExistsError(f"out: {str(out)!r} is in use by process {holder} (its .lock); wait for it or choose another folder")
+            lock.unlink(missing_ok=True)        # stale: the process that held it is gone
+            continue
+        except OSError as e: raise OSError(f"out: cannot write in the run folder {str(out)!r} ({e.strerror})") from e
+        with os.fdopen(fd, "w") as f: f.write(me)
+        for t in list(out.glob(".*.tmp")) + list((out / "figures").glob(".*.tmp")): t.unlink(missing_ok=True)   # killed writes
+        return lock
+    raise FileExistsError(f"out: could not take {str(lock)!r}")
+
 def train(cfg:TrainConfig, # the run's configuration
           out, # run folder
           resume:bool=False, # continue from out/latest.pt
@@ -315,7 +344,14 @@ def train(cfg:TrainConfig, # the run's configuration
           data:tuple|None=None, # (train SparseFieldDataset, validation SparseFieldDataset or None) instead of cfg.data's
           hooks:tuple=(), # callables hook(state) after every optimizer step (state: step, loss, model, ema, row, out)
          ) -> dict:
-    "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder)."
+    "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder). One run per folder (`run_lock`)."
+    lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else None
+    try: return _train(cfg, Path(out), resume, stop_after, minutes, model, data, hooks)
+    finally:
+        if lock is not None: lock.unlink(missing_ok=True)
+
+def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
+    "The body of `train`, inside the run folder's lock."
     import matplotlib; import matplotlib.pyplot as plt
     out = Path(out)
     if minutes is not None:
