@@ -152,19 +152,24 @@ def paired_change(per_image:dict, # {(res, method) or key: {metric: (N,)}}
             "speckle_pct_se": 100 * se(ratio), "psnr_db": float(d.mean()), "psnr_db_se": se(d)}
 
 def claims_table(per_image:dict, # paired per-image metrics
-                 comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key)]
+                 comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key[, floor pairs])]
                 ) -> list: # rows
-    "Each seed claim next to the measured paired change and a verdict."
+    "Each seed claim next to the measured paired change, each arm's margin over the classical floor, and a rule-made verdict."
     rows = []
-    for key, label, ctl, trt in comparisons:
+    for key, label, ctl, trt, *fl in comparisons:
         c, m = SEED_CLAIMS[key], paired_change(per_image, ctl, trt)
         lo_s, hi_s = c["speckle_pct"]; lo_p, hi_p = c["psnr_db"]
         ok_s = m["speckle_pct"] <= hi_s / 2       # at least half the claimed reduction
         ok_p = m["psnr_db"] >= lo_p / 2           # at least half the claimed gain
-        rows.append({"claim (seeds)": c["claim"], "measured on": label,
-                     "speckle change": f"{m['speckle_pct']:+.0f}% ± {m['speckle_pct_se']:.0f}",
-                     "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_se']:.2f} dB",
-                     "verdict": "reproduced" if ok_s and ok_p else ("partly" if ok_s or ok_p else "not reproduced")})
+        verdict = "reproduced" if ok_s and ok_p else ("partly" if ok_s or ok_p else "not reproduced")
+        row = {"claim (seeds)": c["claim"], "measured on": label,
+               "speckle change": f"{m['speckle_pct']:+.0f}% ± {m['speckle_pct_se']:.0f}",
+               "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_se']:.2f} dB"}
+        if fl:   # (arm key, floor key) pairs: a verdict needs every arm above the floor by more than 2 s.e.
+            margins = [paired_change(per_image, f, arm) for arm, f in fl[0]]
+            row["arms − floor"] = ", ".join(f"{g['psnr_db']:+.2f} ± {g['psnr_db_se']:.2f} dB" for g in margins)
+            if not all(g["psnr_db"] - 2 * g["psnr_db_se"] > 0 for g in margins): verdict = "inconclusive (an arm is at the floor)"
+        rows.append({**row, "verdict": verdict})
     return rows
 
 # %% ../nbs/10_evaluation.ipynb #abd5435a
@@ -355,8 +360,9 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     res = compare_samplers(model, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk,
                            label=cfg.model, mean_of_k_at=mean_of_k_at)
     d = _eval_dir(run, out)
-    cmp = [("sde", f"seed_sde vs heun, {r}²", (r, "heun"), (r, "seed_sde")) for r in resolutions
-           if "heun" in samplers and "seed_sde" in samplers]
+    floor_key = lambda r: (r, "biharmonic") if (r, "biharmonic") in res["per_image"] else (r, "biharmonic+bicubic")
+    cmp = [("sde", f"seed_sde vs heun, {r}²", (r, "heun"), (r, "seed_sde"), [((r, "posterior mean (t=0)"), floor_key(r))])
+           for r in resolutions if "heun" in samplers and "seed_sde" in samplers and floor_key(r) in res["per_image"]]
     claims = claims_table(res["per_image"], cmp) if cmp else []
     extra = []
     if "heun" in samplers and n_samples > 1:
@@ -460,7 +466,9 @@ def compare_runs(run_a, # the control run (V1)
                             f"PSNR {labels[1]}": float(per[(labels[1], r, m)]["PSNR"].mean()),
                             "ΔPSNR (dB)": c["psnr_db"], "± s.e.": c["psnr_db_se"], "Δspeckle (%)": c["speckle_pct"],
                             "± s.e. (%)": c["speckle_pct_se"]})
-    claims = claims_table(per, [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m))
+    fk = lambda r: (labels[0], r, "biharmonic") if (labels[0], r, "biharmonic") in per else (labels[0], r, "biharmonic+bicubic")
+    floor = lambda r: [((lab, r, "posterior mean (t=0)"), fk(r)) for lab in labels] if fk(r) in per else []
+    claims = claims_table(per, [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r))
                                 for r in resolutions for m in model_methods if m in ("heun", "posterior mean (t=0)")])
     rows = ra["rows"] + rb["rows"]
     d = _eval_dir(run_a, out)
