@@ -277,15 +277,17 @@ def sample_seed_sde(v_fn: Callable, # velocity v_fn(x, t)
 
 def sample_seed_ddim(v_fn: Callable, # velocity v_fn(x, t)
                      x0: torch.Tensor, # noise at t = 0
-                     steps: int = 50, # number of Euler steps
+                     steps: int = 50, # the seeds' n: grid points t_i = (i/(n-1))^2, so n - 1 Euler steps (NFE)
                      generator=None, # seed or torch.Generator for the injected noise
                      callback: Callable | None = None, # callback(i, t, x) after each step
                      eta: float = 0.3, # noise scale eta
                     ) -> torch.Tensor: # sample at t = 1
-    "The seeds' 'DDIM': quadratic grid t_i = (i/N)^2, Euler steps plus eta*sqrt(dt)*z except the last (no drift correction)."
-    _check_sampler_args(x0, steps)
+    "The seeds' 'DDIM': n grid points t_i = (i/(n-1))^2 (n - 1 Euler steps), plus eta*sqrt(dt)*z except on the last (no drift correction)."
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"steps: expected an int >= 2 (the seeds' n grid points, n - 1 steps), got {steps!r}")
+    _check_sampler_args(x0, steps - 1)
     if not eta >= 0: raise ValueError(f"eta: expected a value >= 0, got {eta!r}")
-    return sde_euler_maruyama(v_fn, lambda t: eta, x0, _grid("quadratic", steps, x0), generator, callback, last_noise=False)
+    return sde_euler_maruyama(v_fn, lambda t: eta, x0, _grid("quadratic", steps - 1, x0), generator, callback, last_noise=False)
 
 # %% ../nbs/03_flow_matching.ipynb #92d241f9
 def reverse_sde_drift(v_fn: Callable, # velocity v_fn(x, t)
