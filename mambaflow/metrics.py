@@ -11,7 +11,7 @@ from .core import check_tensor
 
 # %% auto #0
 __all__ = ['LPIPS_NETS', 'BASELINES', 'mse', 'mae', 'psnr', 'gaussian_filter', 'ssim_map', 'ssim', 'lpips_distance',
-           'speckle_index', 'all_metrics', 'reconstruct_baseline']
+           'speckle_index', 'hf_energy_ratio', 'all_metrics', 'reconstruct_baseline']
 
 # %% ../nbs/05_metrics.ipynb #53d2494c
 def _check_pair(pred, target, data_range: float = 1.0):
@@ -194,6 +194,19 @@ def speckle_index(pred:torch.Tensor, # (B,H,W,C) prediction in [0,1]
     S = (rank < k[:, None]).reshape(B, H, W)
     e = lambda hz2: _masked_mean(hz2, S)
     return ((e(hx̂2) + eps) / (e(hx2) + eps)).to(pred.dtype)
+
+# %% ../nbs/05_metrics.ipynb #25c77418
+def hf_energy_ratio(pred:torch.Tensor, # (B,H,W,C) prediction in [0,1]
+                    target:torch.Tensor, # (B,H,W,C) ground truth in [0,1]
+                    sigma_hp:float=1.0, # σ_h of the high-pass z - G*z, in pixels
+                    eps:float=(1 / 255) ** 2, # ε: floor on the energies (one grey level squared)
+                   ) -> torch.Tensor: # (B,) 1 for the target (and its translates), >1 speckled, <1 blurred
+    "High-pass energy of `pred` over that of `target`, per image, over the whole image (summarise a set by the median)."
+    if not eps > 0: raise ValueError(f"eps: expected > 0, got {eps}")
+    if not sigma_hp > 0: raise ValueError(f"sigma_hp: expected > 0, got {sigma_hp}")
+    pred, target = _check_pair(pred, target)
+    E = lambda z: ((z - gaussian_filter(z, sigma_hp)) ** 2).mean(dim=(1, 2, 3))
+    return ((E(pred.double()) + eps) / (E(target.double()) + eps)).to(pred.dtype)
 
 # %% ../nbs/05_metrics.ipynb #01c920d8
 def all_metrics(pred:torch.Tensor, # (B,H,W,C) prediction in [0,1]
