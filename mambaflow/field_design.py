@@ -10,21 +10,14 @@ import numpy as np
 import torch
 from .core import format_table, write_results, read_results
 from .data import Observations, observe, held_out_images
-from .metrics import psnr, ssim, gaussian_filter, reconstruct_baseline
+from .metrics import psnr, ssim, gaussian_filter, reconstruct_baseline, hf_energy_ratio
 from .inference import reconstruct
 from .train import TrainConfig, train, load_model, read_metrics
 
 # %% auto #0
-__all__ = ['DATA_SPEC', 'hf_energy', 'to_hex', 'from_hex', 'hf_ratio', 'train_design', 'score_design', 'summarize_scores',
-           'design_recipes', 'run_study']
+__all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'summarize_scores', 'design_recipes', 'run_study']
 
 # %% ../nbs/09a_field_design.ipynb #fd000005
-def hf_energy(x:torch.Tensor, # (N, H, W, C) images in [0,1]
-              sigma:float=1.0, # width of the blur that defines "low frequency", in pixels
-             ) -> torch.Tensor: # (N,)
-    "High-frequency energy: mean of (x - G_σ * x)² per image."
-    return (x - gaussian_filter(x, sigma)).pow(2).mean((1, 2, 3))
-
 def to_hex(img:torch.Tensor) -> dict: # {"shape": [H, W, C], "hex": 8-bit pixels as a hex string}
     "An image in [0,1] as 8-bit pixels in a hex string: compact in a JSON results file."
     u8 = (img.clamp(0, 1) * 255).round().to(torch.uint8)
@@ -33,10 +26,6 @@ def to_hex(img:torch.Tensor) -> dict: # {"shape": [H, W, C], "hex": 8-bit pixels
 def from_hex(d:dict) -> torch.Tensor: # (H, W, C) in [0,1]
     "Inverse of `to_hex` (up to the 8-bit rounding)."
     return torch.tensor(list(bytes.fromhex(d["hex"])), dtype=torch.float32).reshape(d["shape"]) / 255
-
-def hf_ratio(pred:torch.Tensor, truth:torch.Tensor, sigma:float=1.0) -> torch.Tensor: # (N,)
-    "Per-image ratio of the high-frequency energy of `pred` to that of `truth`."
-    return hf_energy(pred, sigma) / hf_energy(truth, sigma).clamp_min(1e-12)
 
 # %% ../nbs/09a_field_design.ipynb #fd000010
 def train_design(name:str, # row label (and run folder name)
@@ -67,13 +56,13 @@ def score_design(model, # a field model with the book's call signature
     pm = reconstruct(model, obs, sampler="mean", seed=seed)
     pm_r = reconstruct(model, obs, sampler="mean", seed=seed, reimpose=True)["mean"]
     out = {"pm_psnr": psnr(pm["mean"], images), "pm_r_psnr": psnr(pm_r, images), "pm_r_ssim": ssim(pm_r, images),
-           "pm_hf": hf_ratio(pm_r, images), "t_pm_s": pm["seconds"]}
+           "pm_hf": hf_energy_ratio(pm_r, images), "t_pm_s": pm["seconds"]}
     if sample_n:
         r = reconstruct(model, obs[:sample_n], sampler="heun", steps=sample_steps, seed=seed + 1)
         x = r["samples"][0]
         out["t_sample_s"] = r["seconds"]
         out.update(sample_psnr=psnr(x, images[:sample_n]), sample_ssim=ssim(x, images[:sample_n]),
-                   sample_hf=hf_ratio(x, images[:sample_n]), sample_pm_r_psnr=out["pm_r_psnr"][:sample_n],
+                   sample_hf=hf_energy_ratio(x, images[:sample_n]), sample_pm_r_psnr=out["pm_r_psnr"][:sample_n],
                    sample=[to_hex(im) for im in x[:4]])   # a few samples for the figure
     return out
 
@@ -118,7 +107,7 @@ def run_study(out_json, # results file
     N, H, W, C = images.shape
     t0 = time.perf_counter()
     bh = reconstruct_baseline("biharmonic", obs.ctx_xy, obs.ctx_val, H, W)
-    base = {"psnr": psnr(bh, images), "ssim": ssim(bh, images), "hf": hf_ratio(bh, images), "s": time.perf_counter() - t0}
+    base = {"psnr": psnr(bh, images), "ssim": ssim(bh, images), "hf": hf_energy_ratio(bh, images), "s": time.perf_counter() - t0}
     rows = [{"design": "biharmonic", "PSNR": float(base["psnr"].mean()), "SSIM": float(base["ssim"].mean()),
              "vs biharmonic dB": 0.0, "PM HF ratio": float(base["hf"].median())}]
     runs, samples = [], {}
