@@ -14,7 +14,7 @@ from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text
                             resolve_device, shrink, in_test, write_results, image_grid)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
-from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr
+from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio
 from .models import build_model
 from .inference import reconstruct, model_device
 
@@ -26,25 +26,27 @@ __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 
            'show_results_folder', 'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
-METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", "LPIPS", "speckle")
-TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", "LPIPS", "speckle", "s/img", "NFE"]
+METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", "LPIPS", "speckle", "HF ratio")
+TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
 
 def score(pred:torch.Tensor, # (N,H,W,C) in [0,1]
           truth:torch.Tensor, # (N,H,W,C) in [0,1]
           hidden:torch.Tensor|None=None, # bool (N,H,W): the unobserved pixels (native grid only)
-         ) -> dict: # per-image tensors: PSNR, SSIM, MSE, MAE, LPIPS, speckle[, PSNR hidden]
+         ) -> dict: # per-image tensors: PSNR, SSIM, MSE, MAE, LPIPS, speckle, HF ratio[, PSNR hidden]
     "Every metric per image, under the table's column names."
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # LPIPS unavailable: one NaN column, said in the prose
         m = all_metrics(pred.float(), truth.float())
-    out = {"PSNR": m["psnr"], "SSIM": m["ssim"], "MSE": m["mse"], "MAE": m["mae"], "LPIPS": m["lpips"], "speckle": m["speckle"]}
+    out = {"PSNR": m["psnr"], "SSIM": m["ssim"], "MSE": m["mse"], "MAE": m["mae"], "LPIPS": m["lpips"], "speckle": m["speckle"],
+           "HF ratio": hf_energy_ratio(pred.float(), truth.float())}
     if hidden is not None: out["PSNR hidden"] = psnr(pred.float(), truth.float(), mask=hidden)
     return out
 
 def summarize(per_image:dict, # column -> (N,) tensor
-             ) -> dict: # column -> float mean (NaN-aware for LPIPS)
-    "Mean of each metric over images."
-    return {k: float(v.double().mean()) if not torch.isnan(v).all() else float("nan") for k, v in per_image.items()}
+             ) -> dict: # column -> float mean (NaN-aware for LPIPS); the HF ratio's median
+    "Mean of each metric over images; the median of the HF ratio (`metrics.hf_energy_ratio`: a flat image must not rule it)."
+    agg = lambda k, v: float(v.double().median()) if k == "HF ratio" else float(v.double().mean())
+    return {k: agg(k, v) if not torch.isnan(v).all() else float("nan") for k, v in per_image.items()}
 
 # %% ../nbs/10_evaluation.ipynb #034f8fba
 SEED_SAMPLERS = ("heun", "seed_sde", "seed_ddim", "reverse_sde")
@@ -141,15 +143,18 @@ SEED_CLAIMS = {
 def paired_change(per_image:dict, # {(res, method) or key: {metric: (N,)}}
                   control, # key of the control
                   treatment, # key of the treatment
-                 ) -> dict: # speckle_pct, speckle_pct_se, psnr_db, psnr_db_se
-    "Paired change from control to treatment over the same images: % speckle (ratio of means) and dB PSNR (mean ± s.e.)."
+                 ) -> dict: # speckle_pct, speckle_pct_se, speckle_metric, psnr_db, psnr_db_se
+    """Paired change from control to treatment over the same images: dB PSNR (mean ± s.e.) and % speckle, the geometric
+    mean of the per-image ratios of the HF ratio (`metrics.hf_energy_ratio`; the speckle index where it is absent), ± s.e."""
     c, t = per_image[control], per_image[treatment]
     d = (t["PSNR"] - c["PSNR"]).double()
-    ratio = t["speckle"].double() / c["speckle"].double()
+    key = "HF ratio" if "HF ratio" in c and "HF ratio" in t else "speckle"
+    lr = torch.log(t[key].double() / c[key].double())       # per image: every image weighs the same
     n = len(d)
     se = lambda x: float(x.std() / math.sqrt(n)) if n > 1 else float("nan")
-    return {"speckle_pct": 100 * float(t["speckle"].double().mean() / c["speckle"].double().mean() - 1),
-            "speckle_pct_se": 100 * se(ratio), "psnr_db": float(d.mean()), "psnr_db_se": se(d)}
+    g = math.exp(float(lr.mean()))
+    return {"speckle_pct": 100 * (g - 1), "speckle_pct_se": 100 * g * se(lr), "speckle_metric": key,
+            "psnr_db": float(d.mean()), "psnr_db_se": se(d)}
 
 def claims_table(per_image:dict, # paired per-image metrics
                  comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key[, floor pairs])]
@@ -177,8 +182,9 @@ def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
                       std:torch.Tensor, # (N,H,W,C) their standard deviation
                       truth:torch.Tensor, # (N,H,W,C)
                       mask:torch.Tensor|None=None, # bool (N,H,W): pixels to use (default all)
-                     ) -> dict: # corr (mean over images), mse_over_var
-    "Correlation of the predicted spread with the actual error, and MSE / mean variance (calibration)."
+                      k:int|None=None, # the number of samples K (adds the calibrated value 1 + 1/K)
+                     ) -> dict: # corr (mean over images), mse_over_var (and calibrated)
+    "Correlation of the predicted spread with the actual error, and MSE of the mean of K / mean variance (1 + 1/K if calibrated)."
     e, s = (mean - truth).abs().mean(-1), std.mean(-1)                 # per pixel, channel mean
     m = torch.ones_like(e, dtype=torch.bool) if mask is None else mask
     corrs = []
@@ -186,7 +192,9 @@ def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
         a, b = e[k][m[k]].double(), s[k][m[k]].double()
         corrs.append(float(torch.corrcoef(torch.stack([a, b]))[0, 1]) if a.std() > 0 and b.std() > 0 else float("nan"))
     mse = float(((mean - truth) ** 2).mean(-1)[m].double().mean()); var = float((std ** 2).mean(-1)[m].double().mean())
-    return {"corr": float(np.nanmean(corrs)), "mse_over_var": mse / var if var > 0 else float("nan")}
+    out = {"corr": float(np.nanmean(corrs)), "mse_over_var": mse / var if var > 0 else float("nan")}
+    if k is not None: out["calibrated"] = 1 + 1 / k      # E|mean of K - x|² = σ² + σ²/K, E[s²] = σ² (unbiased std)
+    return out
 
 def uncertainty_figure(obs:Observations, mean, std, truth, n:int=3, title:str=""):
     "Observed, mean of K samples, |error|, per-pixel std and truth for n images."
@@ -273,6 +281,7 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
              minutes:float=10.0, # training budget
              n_test:int=32, # held-out images in the report
              heun_steps:int=20, # steps of the Heun sample row
+             cap_minutes:float|None=None, # wall-clock cap (default `minutes`): room for a busier machine than the calibration saw
             ) -> list: # the table's rows
     "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
     import matplotlib.pyplot as plt
@@ -280,6 +289,7 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     from mambaflow.train import train, load_model, fit_to_budget, read_metrics
     out = Path(out)
     cfg = fit_to_budget(cfg, minutes)
+    if cap_minutes is not None: cfg = dataclasses.replace(cfg, max_minutes=float(cap_minutes))
     print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out}")
     summary = train(cfg, out)
     model, _ = load_model(out)
@@ -374,12 +384,13 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
                           "posterior mean (t=0) PSNR": float(pm["PSNR"].mean()),
                           "sampling costs (dB)": float((mK["PSNR"] - m1["PSNR"]).mean())})
     r0 = resolutions[0]
+    K0 = n_samples if r0 in res["heun_spread"] else max(2, n_samples)
     if r0 in res["heun_spread"]: mean0, std0 = res["heun_spread"][r0]
     else:
         rk = reconstruct(model, res["obs"], r0, "heun", steps=steps, n_samples=max(2, n_samples), seed=seed, chunk=chunk)
         mean0, std0 = rk["mean"], rk["std"]
     gt0, kind0 = truth_at(images, r0, highres)
-    unc = uncertainty_stats(mean0, std0, gt0, ~res["obs"].mask if kind0 == "native" else None)
+    unc = uncertainty_stats(mean0, std0, gt0, ~res["obs"].mask if kind0 == "native" else None, k=K0)
     text = _header(f"Sampler comparison: {cfg.model} ({Path(run).name})", [
         f"{len(images)} {source}; {ratio:.0%} of the 32² pixels observed; {steps} steps per sampler; seed {seed}",
         f"sampler settings: " + ", ".join(f"{s} {SAMPLER_DEFAULTS.get(s, {})}" for s in samplers),
@@ -387,8 +398,9 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
         "PSNR hidden: unobserved pixels only (native grid)"])
     text += format_table(res["rows"], ".4g", columns=TABLE_COLS) + "\n\n## Seeds' claims\n\n" + format_table(claims) + "\n"
     if extra: text += "\n## What sampling costs: one sample vs the mean of K vs the posterior mean\n\n" + format_table(extra, ".4g") + "\n"
-    text += (f"\n## Uncertainty ({r0}², K={max(2, n_samples)} Heun samples)\n\n"
-             f"corr(std, |error|) = {unc['corr']:.3f}; MSE of the mean / mean variance = {unc['mse_over_var']:.3f}\n")
+    text += (f"\n## Uncertainty ({r0}², K={K0} Heun samples)\n\n"
+             f"corr(std, |error|) = {unc['corr']:.3f}; MSE of the mean / mean variance = {unc['mse_over_var']:.3f} "
+             f"(a calibrated model: 1 + 1/K = {unc['calibrated']:.3f})\n")
     atomic_write_text(d / "metrics_comparison.txt", text)
     write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in res["rows"]],
                                        "claims": claims, "sampling_cost": extra, "uncertainty": unc},
@@ -444,7 +456,7 @@ def compare_runs(run_a, # the control run (V1)
                  n_images:int=16, steps:int=50, n_samples:int=4, ratio:float|None=None, seed:int=0,
                  device="cpu", out=None, chunk:int|None=None, model_changes:dict|None=None, verbose:bool=True,
                 ) -> dict: # rows, improvement rows, claims, files
-    "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim."
+    "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim (results.json too)."
     import matplotlib.pyplot as plt
     (ma, ca), (mb, cb) = load_model_cfg(run_a, device), load_model_cfg(run_b, device)
     if model_changes: ma, mb = rebuild_model(ma, **model_changes), rebuild_model(mb, **model_changes)
@@ -478,6 +490,9 @@ def compare_runs(run_a, # the control run (V1)
     text += format_table(rows, ".4g", columns=TABLE_COLS) + "\n\n## Paired change from " + labels[0] + " to " + labels[1] + "\n\n"
     text += format_table(improve, ".3g") + "\n\n## Seeds' claim\n\n" + format_table(claims) + "\n"
     atomic_write_text(d / "comparison_results.txt", text)
+    write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in rows],
+                                       "improvement": improve, "claims": claims},
+                  job="compare_runs", runs=[str(run_a), str(run_b)], labels=list(labels), n_images=len(images), steps=steps)
     fig = _two_run_figure(ra, rb, labels); atomic_savefig(fig, d / "v1_vs_v2_comparison.png", dpi=60); plt.close(fig)
     fig = improvement_chart(improve, labels); atomic_savefig(fig, d / "improvement_chart.png", dpi=60); plt.close(fig)
     if verbose: print(text)
