@@ -89,8 +89,7 @@ def test_infinite_lr_is_refused_and_a_diverging_lr_never_checkpoints_non_finite_
     code, _, err = cli(capsys, *base_args(data, tmp_path / "inf"), "--lr", "inf")
     assert code == 2 and "--lr" in err and "inf" in err, err
     code, _, err = cli(capsys, *base_args(data, tmp_path / "huge"), "--lr", "1e30", "--set", "grad_clip=0")
-    assert code in (0, 2), err
-    if code == 2: refused(code, err)
+    refused(code, err, "lr (1e+30)")                       # it diverges: one line naming the learning rate
     for ck in (tmp_path / "huge").glob("*.pt"):
         c = read_checkpoint(ck)
         for part in (c["model"], c["ema"]["model"]):
@@ -123,8 +122,7 @@ def test_resume_without_flags_continues_the_recorded_run_exactly(data, finished,
     code, out, err = cli(capsys, "train", "--out", str(tmp_path / "cut"), "--resume", "--no-progress", "--set", "ckpt_every=2")
     assert code == 0, err
     assert json.loads(out.strip().splitlines()[-1])["steps"] == 4
-    assert read_metrics(tmp_path / "cut") == read_metrics(finished) or \
-        [r["loss"] for r in read_metrics(tmp_path / "cut")] == [r["loss"] for r in read_metrics(finished)]
+    assert [r["loss"] for r in read_metrics(tmp_path / "cut")] == [r["loss"] for r in read_metrics(finished)]
     a, b = read_checkpoint(finished / "latest.pt")["model"], read_checkpoint(tmp_path / "cut" / "latest.pt")["model"]
     assert all(torch.equal(a[k], b[k]) for k in a)
 
