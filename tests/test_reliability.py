@@ -148,12 +148,22 @@ def test_resume_may_change_only_what_cannot_change_the_run(run, data, capsys):
 
 # ---- 3. one run per folder
 
-def test_a_second_training_into_a_held_folder_is_refused(run, data, capsys):
-    (run / ".lock").write_text(f"{os.getpid()}@{socket.gethostname()}")
-    before = snapshot(run)
-    code, _, err = cli(capsys, *base_args(data, run), "--resume")
-    refused(code, err, f"in use by process {os.getpid()}")
-    assert snapshot(run) == before
+def test_a_second_training_into_a_folder_another_process_trains_in_is_refused(data, capsys, tmp_path):
+    out = tmp_path / "busy"
+    first = subprocess.Popen([sys.executable, "-m", "mambaflow.cli", *base_args(data, out, steps=100000)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for _ in range(1200):                      # until it holds the folder (or ends)
+            if (out / "metrics.csv").exists() or first.poll() is not None: break
+            subprocess.run(["sleep", "0.1"])
+        assert first.poll() is None, first.stderr.read()[-800:]
+        code, _, err = cli(capsys, *base_args(data, out, steps=100000))
+        refused(code, err, f"is in use by process {first.pid}@")
+        code, _, err = cli(capsys, *base_args(data, out, steps=100000), "--resume")
+        assert code == 2 and ("in use by process" in err or "no latest.pt" in err), err
+    finally:
+        first.kill(); first.wait()
 
 
 def test_a_stale_lock_is_taken_over_and_killed_writes_are_cleared(run, data, capsys):
