@@ -4,92 +4,184 @@
 
 # %% ../nbs/14_cli.ipynb #ddeedc92
 from __future__ import annotations
-import argparse, dataclasses, json, os, sys
+import argparse, dataclasses, json, math, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['build_parser', 'config_from_args', 'main']
+__all__ = ['EXAMPLES', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main']
 
 # %% ../nbs/14_cli.ipynb #6d6fa639
-def _kv(items, name):
-    "Parse ['a=1', 'b=x'] into {'a': 1, 'b': 'x'} (JSON values where possible)."
+def _kv(items, name, valid):
+    "Parse ['a=1', 'b=x'] into {'a': 1, 'b': 'x'} (JSON values where possible); keys must be in `valid`."
     out = {}
     for it in items or []:
         k, sep, v = it.partition("=")
         if not sep or not k: raise ValueError(f"{name}: expected key=value, got {it!r}")
+        if k not in valid: raise ValueError(f"{name}: unknown key {k!r}; expected one of {sorted(valid)}")
         try: out[k] = json.loads(v)
         except json.JSONDecodeError: out[k] = v
     return out
 
+def _above_zero(kind):
+    "An argparse type: a finite `kind` > 0 (an error names the flag, what it expected and what came)."
+    def parse(s):
+        try: v = kind(s)
+        except ValueError: v = None
+        if v is None or not math.isfinite(v) or v <= 0: raise argparse.ArgumentTypeError(f"expected {kind.__name__} > 0, got {s!r}")
+        return v
+    parse.__name__ = f"{kind.__name__} > 0"
+    return parse
+
+def _folder(s):
+    "An argparse type: a non-empty folder path (`--out ''` would mean the current directory)."
+    if not s.strip(): raise argparse.ArgumentTypeError(f"expected a folder path, got {s!r}")
+    return s
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    "Epilogs as written; each option's default appended to its help, unless it has none or says it already."
+    def _get_help_string(self, action):
+        h = action.help or ""
+        if action.option_strings and action.default not in (None, False, [], argparse.SUPPRESS) and "default" not in h:
+            h += " (default: %(default)s)"
+        return h
+
+class _Parser(argparse.ArgumentParser):
+    "An ArgumentParser whose epilog may be a function, called only when help is shown (so a run starts fast)."
+    def add_argument(self, *names, **kw):
+        if "help" not in kw and names[0].startswith("-") and kw.get("default") not in (None, False, []):
+            kw["help"] = "(default: %(default)s)"     # argparse shows nothing, not even the default, of an option without help
+        return super().add_argument(*names, **kw)
+    def format_help(self):
+        if callable(self.epilog): self.epilog = self.epilog()
+        return super().format_help()
+
+def describe_presets() -> str:
+    "One line per model preset: its architecture, width, what it predicts, its training recipe and its parameter count."
+    from mambaflow.models import PRESETS, build_model, count_parameters
+    from mambaflow.train import PRESET_RECIPES
+    lines = []
+    for name, c in PRESETS.items():
+        arch = f"grid model, {c.grid_encoder} encoder" if c.arch == "grid" else f"{c.arch} field model"
+        extra = ", queries independent" if c.qry_independent and c.arch != "grid" else ""
+        recipe = "; trains with " + ", ".join(f"{k}={v}" for k, v in PRESET_RECIPES[name].items()) if name in PRESET_RECIPES else ""
+        lines.append(f"  {name:<18} {count_parameters(build_model(c)):>10,} params  {arch}, d_model {c.d_model}, "
+                     f"predicts {c.prediction}{extra}{recipe}")
+    return "\n".join(lines)
+
+def describe_data() -> str:
+    "One line per data scheme (`--data`)."
+    from mambaflow.data import SYNTHETIC_KINDS
+    return "\n".join(["  embedded           the bundled scikit-image photographs as 32x32 RGB patches (no download)",
+                      "  cifar10:<path>     official CIFAR-10 (cifar-10-batches-py, its folder or its MD5-checked archive);",
+                      "                     without <path>, the shared JPEG tar ($MAMBAFLOW_CIFAR10)",
+                      "  folder:<path>      <path>/train/<class>/*.jpg|png, a folder or a .tar/.tar.gz (images of one size)",
+                      f"  synthetic:<kind>   1-channel sinusoid fields, kind in {', '.join(SYNTHETIC_KINDS)} (needs --model-set channels=1)"])
+
+def _train_epilog() -> str:
+    from mambaflow.inference import SAMPLERS
+    return (f"presets (--preset):\n{describe_presets()}\n\ndata (--data):\n{describe_data()}\n\n"
+            f"samplers (evaluate, superres): {', '.join(SAMPLERS)}\n\n"
+            "--resume continues the run in --out exactly as recorded: the flags given must agree with it (only --no-progress,\n"
+            "--device on the same kind of device and ckpt_every may differ); flags left out are taken from the record.")
+
+EXAMPLES = """examples:
+  mambaflow demo --out runs/demo --minutes 10            # train for 10 minutes, reconstruct held-out images, report
+  mambaflow train --preset tiny --steps 200 --out runs/t  # a short training run
+  mambaflow train --out runs/t --resume                   # continue it after a kill, exactly
+  mambaflow train --preset grid_conv --data cifar10 --minutes 30 --out runs/g --set ema_decay=0.9999
+  mambaflow evaluate runs/g --samplers heun euler --resolutions 32 64
+  mambaflow superres runs/g --resolutions 64 128 --budget-mb 2048
+  mambaflow diagnose --out runs/6db --seeds 0 1 --steps 100
+  mambaflow train --help                                   # presets, data schemes and samplers"""
+
 def build_parser() -> argparse.ArgumentParser:
     "The `mambaflow` argument parser (subcommands: train, demo, evaluate, superres, diagnose)."
-    p = argparse.ArgumentParser(prog="mambaflow", description="Flow matching on neural fields with Mamba: train, reconstruct, evaluate.")
+    import mambaflow
+    p = _Parser(prog="mambaflow", description="Flow matching on neural fields with Mamba: train, reconstruct, evaluate.",
+                epilog=EXAMPLES, formatter_class=_Formatter)
+    p.add_argument("--version", action="version", version=f"mambaflow {mambaflow.__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sp = lambda name, **kw: sub.add_parser(name, formatter_class=_Formatter, **kw)
 
-    def common(q):
-        q.add_argument("--data", default="embedded", help="embedded | cifar10:<path> | folder:<path> | synthetic:<kind>")
-        q.add_argument("--out", required=True, help="run folder")
-        q.add_argument("--seed", type=int, default=0)
-        q.add_argument("--device", default="auto", help="auto | cpu | cuda[:i]")
-        q.add_argument("--batch-size", type=int, default=None)
-        q.add_argument("--lr", type=float, default=None)
-        q.add_argument("--queries", type=int, default=None, help="query pixels per image per step")
+    def common(q):   # None: the TrainConfig's default, or on --resume the recorded value
+        q.add_argument("--data", default=None, help="embedded | cifar10[:<path>] | folder:<path> | synthetic:<kind> (default: embedded)")
+        q.add_argument("--out", required=True, type=_folder, help="run folder")
+        q.add_argument("--seed", type=int, default=None, help="run seed (default: 0)")
+        q.add_argument("--device", default=None, help="auto | cpu | cuda[:i] (default: auto)")
+        q.add_argument("--batch-size", type=_above_zero(int), default=None, help="global batch (default: the preset's recipe, else 32)")
+        q.add_argument("--lr", type=_above_zero(float), default=None, help="peak learning rate (default: 1e-3)")
+        q.add_argument("--queries", type=_above_zero(int), default=None, help="query pixels per image per step (default: 200)")
         q.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any other TrainConfig field")
         q.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE", help="a ModelConfig field of the preset")
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    t = sub.add_parser("train", help="train a model (torchrun --nproc_per_node=N for DDP)")
-    t.add_argument("--preset", default="local_small", help="model preset (see mambaflow.models.PRESETS; grid_conv is the best on CIFAR-10)")
-    t.add_argument("--steps", type=int, default=None, help="optimizer steps (the schedule's horizon)")
-    t.add_argument("--minutes", type=float, default=None,
+    t = sp("train", help="train a model (torchrun --nproc_per_node=N for DDP)", epilog=_train_epilog)
+    t.add_argument("--preset", default=None, help="model preset, listed below (default: local_small; grid_conv is the best on CIFAR-10)")
+    t.add_argument("--steps", type=_above_zero(int), default=None, help="optimizer steps, the schedule's horizon (default: 2000)")
+    t.add_argument("--minutes", type=_above_zero(float), default=None,
                    help="wall-clock cap; without --steps, the steps that fit in it are measured first (the schedule completes)")
-    t.add_argument("--query-mode", choices=["random", "fixed", "full"], default=None)
-    t.add_argument("--resume", action="store_true", help="continue the run in --out from latest.pt")
+    t.add_argument("--query-mode", choices=["random", "fixed", "full"], default=None, help="(default: random, or the preset's recipe)")
+    t.add_argument("--resume", action="store_true", help="continue the run in --out from latest.pt, exactly as recorded")
     common(t)
 
-    d = sub.add_parser("demo", help="the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines")
-    d.add_argument("--preset", default="local_small", help="model preset (grid_conv is the best on CIFAR-10; it overfits the embedded photographs)")
-    d.add_argument("--minutes", type=float, default=10.0, help="training time budget")
-    d.add_argument("--n-test", type=int, default=32, help="held-out images to reconstruct")
+    d = sp("demo", help="the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines",
+           epilog=_train_epilog)
+    d.add_argument("--preset", default="local_small", help="model preset, listed below (grid_conv is the best on CIFAR-10; it overfits the embedded photographs)")
+    d.add_argument("--minutes", type=_above_zero(float), default=10.0, help="training time budget")
+    d.add_argument("--n-test", type=_above_zero(int), default=32, help="held-out images to reconstruct")
     common(d)
 
     from mambaflow.evaluate import add_evaluate_args
     from mambaflow.superres import add_superres_args
-    add_evaluate_args(sub.add_parser("evaluate", help="sampler comparison at several resolutions (--compare: two runs)"))
-    add_superres_args(sub.add_parser("superres", help="zero-shot super-resolution scored against real high-res crops"))
-    g = sub.add_parser("diagnose", help="the 6 dB experiments: every hypothesis as a controlled run")
-    g.add_argument("--out", required=True, help="folder for hypotheses.md")
+    for q in (add_evaluate_args(sp("evaluate", help="sampler comparison at several resolutions (--compare: two runs)")),
+              add_superres_args(sp("superres", help="zero-shot super-resolution scored against real high-res crops"))):
+        q.add_argument("--no-progress", action="store_true", help="no progress bar")
+    g = sp("diagnose", help="the 6 dB experiments: every hypothesis as a controlled run")
+    g.add_argument("--out", required=True, type=_folder, help="folder for hypotheses.md")
     g.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    g.add_argument("--steps", type=int, default=300, help="training steps per run")
+    g.add_argument("--steps", type=_above_zero(int), default=300, help="training steps per run")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
-def config_from_args(a) -> "TrainConfig":
-    "The TrainConfig that a parsed `train`/`demo` command asks for."
+def config_from_args(a, # a parsed `train`/`demo` command
+                     recorded:dict|None=None, # on --resume: the run's recorded TrainConfig (the flags given go on top)
+                    ) -> "TrainConfig":
+    "The TrainConfig that a parsed `train`/`demo` command asks for: its flags on top of the preset's recipe, or of the record."
     from mambaflow.train import TrainConfig, PRESET_RECIPES
-    kw = dict(model=a.preset, data=a.data, seed=a.seed, device=a.device, progress=not a.no_progress)
-    for flag, key in [("batch_size", "batch_size"), ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"),
-                      ("minutes", "max_minutes"), ("query_mode", "query_mode")]:
+    from mambaflow.models import ModelConfig
+    kw = {"progress": not a.no_progress}
+    for flag, key in [("preset", "model"), ("data", "data"), ("seed", "seed"), ("device", "device"), ("batch_size", "batch_size"),
+                      ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"), ("minutes", "max_minutes"), ("query_mode", "query_mode")]:
         v = getattr(a, flag, None)
         if v is not None: kw[key] = v
-    kw.update(_kv(a.set, "--set"))
-    if a.model_set: kw["model_overrides"] = {**kw.get("model_overrides", {}), **_kv(a.model_set, "--model-set")}
-    return TrainConfig.from_dict({**PRESET_RECIPES.get(a.preset, {}), **kw})   # the preset's recipe, then the flags
+    kw.update(_kv(a.set, "--set", {f.name for f in dataclasses.fields(TrainConfig)}))
+    base = dict(recorded) if recorded is not None else PRESET_RECIPES.get(kw.get("model", TrainConfig.model), {})
+    if a.model_set:
+        kw["model_overrides"] = {**base.get("model_overrides", {}), **kw.get("model_overrides", {}),
+                                 **_kv(a.model_set, "--model-set", {f.name for f in dataclasses.fields(ModelConfig)})}
+    return TrainConfig.from_dict({**base, **kw})   # the preset's recipe (or the record), then the flags
 
 # %% ../nbs/14_cli.ipynb #39b554ae
 def main(argv=None) -> int:
-    "Entry point of the `mambaflow` command."
+    "Entry point of the `mambaflow` command: bad input is one line on stderr and exit status 2, never a traceback."
     p = build_parser(); a = p.parse_args(argv)
     try: return _run(a)
-    except (ValueError, TypeError, FileNotFoundError, FileExistsError, MemoryError) as e:
-        p.exit(2, f"mambaflow {a.command}: error: {e}\n")
+    except (ValueError, TypeError, OSError, MemoryError, FloatingPointError) as e:   # OSError: unwritable folder, full disk
+        p.exit(2, f"mambaflow {a.command}: error: {' '.join(str(e).split())}\n")   # one line, whatever the message
 
 def _run(a) -> int:
     if a.command == "train":
-        from mambaflow.train import train
-        cfg = config_from_args(a)
+        from mambaflow.train import train, read_checkpoint
+        from mambaflow.core import plain
+        recorded = None
+        if a.resume:   # the recorded run is the base: flags left out keep their recorded values
+            latest = Path(a.out) / "latest.pt"
+            if not latest.is_file(): raise FileNotFoundError(f"resume: no latest.pt in {a.out!r}")
+            recorded = read_checkpoint(latest)["train_config"]
+        cfg = config_from_args(a, recorded)
         budget = a.minutes if a.steps is None else None   # a budget without a horizon: the schedule is fitted to it
         s = train(cfg, a.out, resume=a.resume, minutes=budget)
-        print(json.dumps(s))
+        print(json.dumps(plain(s), allow_nan=False))        # strict JSON: NaN and infinities become null
     elif a.command == "demo":
         from mambaflow.evaluate import main_job
         cfg = config_from_args(a)
@@ -103,7 +195,7 @@ def _run(a) -> int:
     elif a.command == "diagnose":
         from mambaflow.diagnosis import six_db_experiment, hypothesis_table
         from mambaflow.core import format_table, atomic_write_text
-        records = six_db_experiment(seeds=tuple(a.seeds), steps=a.steps, log=print)
+        records = six_db_experiment(seeds=tuple(a.seeds), steps=a.steps, log=print, progress=not a.no_progress)
         table = format_table(hypothesis_table(records))
         atomic_write_text(Path(a.out) / "hypotheses.md", table + "\n"); print(table)
     return 0

@@ -9,19 +9,22 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'check_fields',
+__all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'check_fields', 'current_umask',
            'atomic_write_bytes', 'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'in_test', 'shrink',
            'format_table', 'proc_status_mb', 'peak_rss_start', 'peak_rss_mb', 'run_fresh', 'plain', 'environment',
            'write_results', 'read_results', 'image_grid']
 
 # %% ../nbs/00_core.ipynb #8e6224ce
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
-    "`'auto'` (or `None`) picks CUDA when available, else CPU; anything else is passed to `torch.device`."
+    "`'auto'` (or `None`) picks CUDA when available, else CPU; anything else is passed to `torch.device` (CUDA must exist)."
     if device is None or (isinstance(device, str) and device == "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try: return torch.device(device)
+    try: d = torch.device(device)
     except (RuntimeError, TypeError) as e:
         raise ValueError(f"device: expected 'auto', 'cpu', 'cuda[:i]' or a torch.device, got {device!r}") from e
+    if d.type == "cuda" and not torch.cuda.is_available():   # fail here, not after the data has loaded
+        raise ValueError(f"device: expected 'auto' or 'cpu' on this machine (CUDA is not available), got {device!r}")
+    return d
 
 # %% ../nbs/00_core.ipynb #aa7f1f1a
 def as_generator(seed_or_gen: int | torch.Generator | None, device: str | torch.device = "cpu",
@@ -80,12 +83,18 @@ def check_fields(obj) -> None:
         if not ok: raise TypeError(f"{f.name}: expected {ann}, got {v!r}")
 
 # %% ../nbs/00_core.ipynb #d20feafb
+def current_umask() -> int:
+    "The process's umask (read by setting it and restoring it at once)."
+    m = os.umask(0o022); os.umask(m)
+    return m
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    "Write `data` to `path` atomically (temp file in the same folder, fsync, `os.replace`)."
+    "Write `data` to `path` atomically (temp file in the same folder, fsync, `os.replace`); the file's mode follows the umask."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())    # mkstemp makes 0600; a plain open() would honour the umask
         with os.fdopen(fd, "wb") as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)

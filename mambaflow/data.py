@@ -163,6 +163,9 @@ class SparseFieldDataset(torch.utils.data.Dataset):
                 ):
         if isinstance(images, torch.Tensor):
             check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
+            if images.shape[-1] not in (1, 3) and images.shape[1] in (1, 3):
+                raise ValueError(f"images: expected (N, H, W, C) with C last, got shape {tuple(images.shape)} "
+                                 "(channels first? pass images.permute(0, 2, 3, 1))")
         elif not (hasattr(images, "__len__") and hasattr(images, "__getitem__")):
             raise TypeError(f"images: expected a (N,H,W,C) tensor or a dataset of (H,W,C) images, got {type(images).__name__}")
         if queries not in self.modes: raise ValueError(f"queries: expected one of {self.modes}, got {queries!r}")
@@ -231,6 +234,7 @@ class SparseFieldDataset(torch.utils.data.Dataset):
                   ) -> dict:
         "The batch of training step `step`: epochs of shuffled positions laid end to end; stateless, so resume is exact."
         step, B = _check_int(step, "step", 0), _check_int(batch_size, "batch_size", 1)
+        if len(self) == 0: raise ValueError("dataset: expected at least 1 sample to draw batches from, got an empty dataset")
         pos, orders = [], {}
         for g in range(step * B, (step + 1) * B):
             e, r = divmod(g, len(self))
@@ -331,7 +335,16 @@ def stack_images(ds, # dataset of (H, W, C) images
                 ) -> torch.Tensor:
     "Decode and stack items of an image dataset into one (n, H, W, C) tensor."
     idx = range(len(ds)) if indices is None else [int(i) for i in indices]
-    return torch.stack([ds[i] for i in idx])
+    name = lambda i: ds.files[i] if isinstance(getattr(ds, "files", None), list) else f"item {i}"
+    out = []
+    for i in idx:
+        x = ds[i]
+        if out and x.shape != out[0].shape:
+            raise ValueError(f"images: expected every image of size {tuple(out[0].shape)} (that of {name(idx[0])}), "
+                             f"got {tuple(x.shape)} for {name(i)} (resize them to one size first)")
+        out.append(x)
+    if not out: raise ValueError("indices: expected at least one image, got none")
+    return torch.stack(out)
 
 # %% ../nbs/04_data.ipynb #1a483ae1
 def shared_cifar10_path() -> Path | None:
@@ -660,10 +673,16 @@ def source_images(spec:str, # see DATA_SPECS
         if path is None or not path.exists():
             raise FileNotFoundError(f"data: the folder or archive {str(arg or '(shared CIFAR-10 path)')!r} does not exist")
         is_official = kind == "cifar10" and ("batches" in path.name or path.name.startswith("cifar-10-python")
-                                              or (path / "cifar-10-batches-py").exists() or (path / "data_batch_1").exists())
+                                              or (path / "cifar-10-batches-py").exists() or (path / "data_batch_1").exists()
+                                              or (path / CIFAR10_ARCHIVE).exists())   # the archive in a folder: MD5-checked
         ds = load_cifar10(path, "train") if is_official else image_folder(path, "train")
+        if len(ds) < 2: raise ValueError(f"data: expected at least 2 images in {str(path)!r} (to train on and to hold out), got {len(ds)}")
         tr, va = holdout_split(len(ds), val_fraction, seed=0)
-        return U8Images(ds, tr), U8Images(ds, va)
+        tr, va = U8Images(ds, tr), U8Images(ds, va)
+        if tr.u8.shape[1:] != va.u8.shape[1:]:
+            raise ValueError(f"images: expected every image of size {tuple(tr.u8.shape[1:])} (the training images), got "
+                             f"{tuple(va.u8.shape[1:])} for held-out ones in {str(path)!r} (resize them to one size first)")
+        return tr, va
     raise ValueError(f"data: expected one of {DATA_SPECS}, got {spec!r}")
 
 def held_out_images(spec:str, # see DATA_SPECS

@@ -111,9 +111,11 @@ def run_grid(fn:Callable, # fn(condition, seed) -> dict of metrics
              conditions:list, # condition names
              seeds:list, # seeds
              log:Callable|None=None, # log(str) after each call, e.g. print
+             progress:bool=False, # a tqdm bar over the calls
             ) -> list: # records: {"condition", "seed", **metrics, "seconds"}
     "Run `fn` on every (condition, seed) pair and keep one record per call."
-    out = []
+    from tqdm.auto import tqdm
+    out, bar = [], tqdm(total=len(conditions) * len(seeds), desc="runs", disable=not progress, dynamic_ncols=True)
     for c in conditions:
         for s in seeds:
             t0 = time.perf_counter()
@@ -121,6 +123,8 @@ def run_grid(fn:Callable, # fn(condition, seed) -> dict of metrics
             if not isinstance(r, dict): raise TypeError(f"fn: expected a dict of metrics, got {type(r).__name__} for ({c!r}, {s})")
             out.append({"condition": c, "seed": s, **r, "seconds": time.perf_counter() - t0})
             if log is not None: log(f"{c} seed {s}: " + ", ".join(f"{k} {v:.3g}" for k, v in r.items() if isinstance(v, float)))
+            bar.update(1)
+    bar.close()
     return out
 
 def summarize(records:list, # from `run_grid`
@@ -326,6 +330,7 @@ def six_db_experiment(seeds:tuple=(0, 1, 2), # training seeds (model init, noise
                       n_images:int=4, # held-out reconstructions kept (first seed) for the figure
                       curve_points:int=6, # evaluations during training (first seed) for the learning curves; 0 = none
                       log:Callable|None=None, # log(str) after each run
+                      progress:bool=False, # a tqdm bar over the runs
                      ) -> list: # records (see `run_grid`), one per (run, seed)
     "Train every run with every seed and score it under every evaluation condition (PSNR on all pixels, held-out fields)."
     train = synthetic_fields(kind, n_train, seed=0)
@@ -375,7 +380,7 @@ def six_db_experiment(seeds:tuple=(0, 1, 2), # training seeds (model init, noise
                 imgs[smp] = rs[:n_images]
         if seed == seeds[0]: out["images"], out["curve"] = imgs, curve
         return out
-    return run_grid(one, list(runs), list(seeds), log)
+    return run_grid(one, list(runs), list(seeds), log, progress)
 
 # %% ../nbs/12_six_db.ipynb #9e2c2361
 SIX_DB_HYPOTHESES = [  # (hypothesis, seeds' claim, (control run, metric), (treatment run, metric))

@@ -91,6 +91,7 @@ def compare_samplers(model:Callable, # field model
                      mean_of_k_at=None, # resolutions with the mean-of-K row (None: all); K=1 elsewhere, to save time
                      label:str="", # model label in the rows
                      reimpose_mean:bool=False, # add the posterior mean with the observed pixels written back (native grid)
+                     progress:bool=False, # a tqdm bar over the reconstructions
                     ) -> dict: # rows (list of dicts), per_image {(r, method): {metric: (N,)}}, recon, truth, obs, kind
     "The seeds' multi-scale sampler table, with the posterior mean, mean of K samples and baselines at every resolution."
     check_tensor(images, "images", (None, None, None, None), floating=True, lo=0.0, hi=1.0)
@@ -99,6 +100,8 @@ def compare_samplers(model:Callable, # field model
     N = images.shape[0]
     obs = observe(images, ratio, seed)
     rows, per_image, recon, truths, kinds, spread = [], {}, {}, {}, {}, {}
+    from tqdm.auto import tqdm
+    bar = tqdm(total=len(resolutions) * (len(samplers) + 1), desc=f"evaluate {label}".strip(), disable=not progress, dynamic_ncols=True)
     for r in resolutions:
         gt, kind = truth_at(images, r, highres)
         hidden = ~obs.mask if kind == "native" else None
@@ -112,19 +115,20 @@ def compare_samplers(model:Callable, # field model
         for s in samplers:
             kw = {**SAMPLER_DEFAULTS.get(s, {}), **((sampler_kw or {}).get(s, {}))}
             K = n_samples if s == "heun" and n_samples > 1 and (mean_of_k_at is None or r in mean_of_k_at) else 1
-            res = reconstruct(model, obs, r, s, steps=steps, n_samples=K, seed=seed, chunk=chunk, sampler_kw=kw)
+            res = reconstruct(model, obs, r, s, steps=steps, n_samples=K, seed=seed, chunk=chunk, sampler_kw=kw); bar.update(1)
             add(s, res["samples"][0], res["seconds"] / K, res["nfe"])
             if K > 1:
                 add(f"heun, mean of {K}", res["mean"], res["seconds"], res["nfe"] * K)
                 recon[(r, "heun std")] = res["std"][:keep]
                 spread[r] = (res["mean"], res["std"])
-        res = reconstruct(model, obs, r, "mean", seed=seed, chunk=chunk)
+        res = reconstruct(model, obs, r, "mean", seed=seed, chunk=chunk); bar.update(1)
         add("posterior mean (t=0)", res["mean"], res["seconds"], res["nfe"])
         if reimpose_mean and kind == "native":
             res = reconstruct(model, obs, r, "mean", seed=seed, chunk=chunk, reimpose=True)
             add("posterior mean (t=0), observed re-imposed", res["mean"], res["seconds"], res["nfe"])
         for name, pred in ((k, v) for k, v in _timed_baselines(obs, r, baselines)):
             add(name, pred[0], pred[1], group="baseline")
+    bar.close()
     return {"rows": rows, "per_image": per_image, "recon": recon, "truth": truths, "obs": obs, "kind": kinds,
             "steps": steps, "n_images": N, "label": label, "heun_spread": spread}
 
@@ -360,6 +364,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
                  model_changes:dict|None=None, # ModelConfig fields changed after loading (e.g. chunk_size: exact, bounds memory)
                  mean_of_k_at=None, # resolutions with the mean-of-K row (None: all)
                  verbose:bool=True, # print the tables
+                 progress:bool=False, # a tqdm bar over the reconstructions
                 ) -> dict: # compare_samplers result + claims, uncertainty, files
     "The seeds' multi-scale sampler comparison of one run, with baselines, claims and an uncertainty map, written to files (results.json too)."
     import matplotlib.pyplot as plt
@@ -367,7 +372,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     if model_changes: model = rebuild_model(model, **model_changes)
     images, highres, source = run_test_images(cfg, n_images)
     ratio = cfg.ratio if ratio is None else ratio
-    res = compare_samplers(model, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk,
+    res = compare_samplers(model, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, progress=progress,
                            label=cfg.model, mean_of_k_at=mean_of_k_at)
     d = _eval_dir(run, out)
     floor_key = lambda r: (r, "biharmonic") if (r, "biharmonic") in res["per_image"] else (r, "biharmonic+bicubic")
@@ -455,6 +460,7 @@ def compare_runs(run_a, # the control run (V1)
                  resolutions=(32,), # output grids
                  n_images:int=16, steps:int=50, n_samples:int=4, ratio:float|None=None, seed:int=0,
                  device="cpu", out=None, chunk:int|None=None, model_changes:dict|None=None, verbose:bool=True,
+                 progress:bool=False, # tqdm bars over the reconstructions
                 ) -> dict: # rows, improvement rows, claims, files
     "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim (results.json too)."
     import matplotlib.pyplot as plt
@@ -464,9 +470,9 @@ def compare_runs(run_a, # the control run (V1)
     if labels[0] == labels[1]: labels = (labels[0] + " (a)", labels[1] + " (b)")
     images, highres, source = run_test_images(ca, n_images)
     ratio = ca.ratio if ratio is None else ratio
-    ra = compare_samplers(ma, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, label=labels[0])
+    ra = compare_samplers(ma, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, label=labels[0], progress=progress)
     rb = compare_samplers(mb, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk,
-                          baselines=(), label=labels[1])
+                          baselines=(), label=labels[1], progress=progress)
     per = {(labels[0],) + k: v for k, v in ra["per_image"].items()}
     per.update({(labels[1],) + k: v for k, v in rb["per_image"].items()})
     model_methods = [m for (r, m) in rb["per_image"] if r == resolutions[0]]
@@ -551,7 +557,8 @@ def add_evaluate_args(p): # an argparse (sub)parser
 def evaluate_cli(args) -> int: # parsed `add_evaluate_args` namespace
     "Run `mambaflow evaluate`: the sampler comparison of RUN_DIR, or the paired comparison with --compare."
     kw = dict(resolutions=tuple(args.resolutions), n_images=args.n_images, steps=args.steps, n_samples=args.n_samples,
-              ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk)
+              ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk,
+              progress=not getattr(args, "no_progress", False))
     if args.compare: r = compare_runs(args.run_dir, args.compare, samplers=tuple(args.samplers), **kw)
     else: r = evaluate_run(args.run_dir, samplers=tuple(args.samplers), **kw)
     print(f"wrote {r['dir']}")

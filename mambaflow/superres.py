@@ -18,9 +18,9 @@ from .evaluate import (compare_samplers, truth_at, score, summarize, rebuild_mod
                                 load_model_cfg, run_test_images, TABLE_COLS)
 
 # %% auto #0
-__all__ = ['estimate_memory_mb', 'bench_velocity', 'bench_velocity_subprocess', 'fit_chunk', 'superres', 'real_crop_images',
-           'superres_table', 'superres_figure', 'bench_variants', 'scaling_figure', 'variant_quality',
-           'add_superres_args', 'superres_cli']
+__all__ = ['estimate_memory_mb', 'bench_velocity', 'bench_velocity_subprocess', 'fit_chunk', 'plan_chunks', 'superres',
+           'real_crop_images', 'superres_table', 'superres_figure', 'bench_variants', 'scaling_figure',
+           'variant_quality', 'add_superres_args', 'superres_cli']
 
 # %% ../nbs/11_superres.ipynb #9ff9fdf4
 def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset name)
@@ -103,6 +103,30 @@ def fit_chunk(cfg:ModelConfig, # the model's config
     while c > 256 and estimate_memory_mb(cfg, n_ctx, n_qry, batch, c) > budget_mb: c //= 2
     return c
 
+def plan_chunks(cfg:ModelConfig, # the model's config
+                n_ctx:int, # observed pixels per image
+                resolutions, # output grids r×r
+                batch:int, # images
+                budget_mb:float, # memory budget
+                chunk:int|None=None, # queries per model call; None: chosen from the budget (query-independent models)
+               ) -> dict: # r -> (chunk, estimated MB)
+    "The query chunk and memory estimate at each resolution, refusing what does not fit the budget (MemoryError)."
+    if isinstance(budget_mb, bool) or not isinstance(budget_mb, (int, float)) or not math.isfinite(budget_mb) or budget_mb <= 0:
+        raise ValueError(f"budget_mb: expected a number > 0, got {budget_mb!r}")
+    out = {}
+    for r in resolutions:
+        c = chunk
+        if c is None:
+            c = fit_chunk(cfg, n_ctx, r * r, batch, budget_mb)
+            if c is not None and not cfg.qry_independent:
+                raise MemoryError(f"resolutions: at {r}² the estimate is {estimate_memory_mb(cfg, n_ctx, r * r, batch):.0f} MB > "
+                                  f"budget_mb={budget_mb:.0f} for a model whose queries interact; pass chunk= (changes the "
+                                  f"output), rebuild it with qry_self_k (approximate) or raise the budget")
+        est = estimate_memory_mb(cfg, n_ctx, r * r, batch, c)
+        if est > budget_mb: raise MemoryError(f"resolutions: at {r}² even chunk={c} needs {est:.0f} MB > budget_mb={budget_mb:.0f}")
+        out[r] = (c, est)
+    return out
+
 def superres(model:nn.Module, # a FieldModel trained at the observations' resolution
              observations:Observations, # from `data.observe`
              resolutions=(64, 96, 128, 256), # output grids r×r
@@ -113,19 +137,9 @@ def superres(model:nn.Module, # a FieldModel trained at the observations' resolu
              budget_mb:float=4096, # memory budget for the estimate
             ) -> dict: # r -> reconstruct() result, plus 'chunk' and 'est_mb' per r
     "Reconstruct the field at each resolution, after checking the memory estimate against the budget."
-    cfg = model.config
     B, Nc = observations.ctx_xy.shape[:2]
     out = {}
-    for r in resolutions:
-        c = chunk
-        if c is None:
-            c = fit_chunk(cfg, Nc, r * r, B, budget_mb)
-            if c is not None and not cfg.qry_independent:
-                raise MemoryError(f"resolutions: at {r}² the estimate is {estimate_memory_mb(cfg, Nc, r * r, B):.0f} MB > "
-                                  f"budget_mb={budget_mb:.0f} for a model whose queries interact; pass chunk= (changes the "
-                                  f"output), rebuild it with qry_self_k (approximate) or raise the budget")
-        est = estimate_memory_mb(cfg, Nc, r * r, B, c)
-        if est > budget_mb: raise MemoryError(f"resolutions: at {r}² even chunk={c} needs {est:.0f} MB > budget_mb={budget_mb:.0f}")
+    for r, (c, est) in plan_chunks(model.config, Nc, resolutions, B, budget_mb, chunk).items():
         res = reconstruct(model, observations, r, sampler, steps=steps, seed=seed, chunk=c)
         out[r] = {**res, "chunk": c, "est_mb": est}
     return out
@@ -146,10 +160,11 @@ def superres_table(model:nn.Module, # field model trained at 32²
                    ratio:float=0.2, seed:int=0,
                    chunk:int|None=None, # queries per model call
                    label:str="", # model label
+                   progress:bool=False, # a tqdm bar over the reconstructions
                   ) -> dict: # compare_samplers result with the reference rows added
     "Super-resolution scores against the real crops: the model, biharmonic+bicubic, and bicubic of the full 32² image."
     res = compare_samplers(model, images, highres, samplers, resolutions, steps, 1, ratio, seed,
-                           baselines=("biharmonic",), chunk=chunk, label=label)
+                           baselines=("biharmonic",), chunk=chunk, label=label, progress=progress)
     N = len(images)
     for r in resolutions:
         gt, kind = truth_at(images, r, highres)
@@ -247,7 +262,7 @@ def add_superres_args(p): # an argparse (sub)parser
     p.add_argument("--samplers", nargs="*", default=[], help="extra samplers besides the posterior mean")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--chunk", type=int, default=None, help="queries per model call (default: from the memory budget)")
-    p.add_argument("--budget-mb", type=float, default=4096)
+    p.add_argument("--budget-mb", type=float, default=4096, help="memory budget: chunks (query-independent models) or refuses beyond it")
     p.add_argument("--qry-self-k", type=int, default=None, help="V2: restrict query self-attention to k neighbours")
     p.add_argument("--attn-chunk", type=int, default=None, help="attention chunk size (exact)")
     p.add_argument("--bench", action="store_true", help="also measure time and peak memory against resolution")
@@ -264,17 +279,11 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     if changes: model = rebuild_model(model, **changes)
     images, highres, source = real_crop_images(args.n_images)
     out = Path(args.out) if args.out else Path(args.run_dir) / "superres"; out.mkdir(parents=True, exist_ok=True)
-    chunk = args.chunk
-    if chunk is None:
-        nc = n_observed(images.shape[1], images.shape[2], cfg.ratio)
-        cs = [fit_chunk(model.config, nc, r * r, len(images), args.budget_mb) for r in args.resolutions]
-        if any(c is not None for c in cs):
-            if not model.config.qry_independent:
-                raise MemoryError(f"--budget-mb {args.budget_mb:.0f} is exceeded by a model whose queries interact; pass "
-                                  "--chunk (changes the output), --qry-self-k, or --n-images smaller")
-            chunk = min(c for c in cs if c is not None)
+    nc = n_observed(images.shape[1], images.shape[2], cfg.ratio)
+    plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk)   # as the library: refuses past the budget
+    chunk = min((c for c, _ in plan.values() if c is not None), default=None)
     res = superres_table(model, images, highres, tuple(args.resolutions), tuple(args.samplers), args.steps, cfg.ratio,
-                         args.seed, chunk=chunk, label=cfg.model)
+                         args.seed, chunk=chunk, label=cfg.model, progress=not getattr(args, "no_progress", False))
     text = (f"# Zero-shot super-resolution: {cfg.model} ({args.run_dir})\n\n- {source}\n"
             f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; config changes {changes or 'none'}\n\n")
     text += format_table(res["rows"], ".4g", columns=[c for c in TABLE_COLS if c != "PSNR hidden"]) + "\n"

@@ -21,10 +21,10 @@ from .metrics import psnr, ssim
 from .inference import reconstruct
 
 # %% auto #0
-__all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'METRIC_FIELDS', 'flow_noise',
-           'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data', 'validate',
-           'read_checkpoint', 'load_model', 'read_metrics', 'TrainState', 'run_lock', 'train', 'step_seconds',
-           'calibrate_steps', 'fit_to_budget', 'time_steps']
+__all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'RESUME_FREE_FIELDS', 'METRIC_FIELDS',
+           'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data',
+           'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState', 'run_lock',
+           'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -222,7 +222,10 @@ def read_checkpoint(path) -> dict:
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint: no file at {str(path)!r}")
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"checkpoint: {str(path)!r} is not a readable checkpoint ({type(e).__name__}: {e})") from e
+    except Exception as e:   # one line: the refused global if that is the reason, else the error's first line
+        lines = [l.strip() for l in str(e).splitlines() if l.strip()] or [""]
+        why = next((l for l in lines if "GLOBAL" in l), lines[0])
+        raise ValueError(f"checkpoint: {str(path)!r} is not a readable checkpoint ({type(e).__name__}: {why})") from e
     if not isinstance(ck, dict) or ck.get("version") != CKPT_VERSION or "model" not in ck:
         raise ValueError(f"checkpoint: {str(path)!r} is not a mambaflow checkpoint (version {CKPT_VERSION})")
     return ck
@@ -265,6 +268,21 @@ def _slice_batch(batch:dict, lo:int, hi:int, device) -> dict:
 
 # %% ../nbs/09_training.ipynb #13d64771
 SCHEDULE_FIELDS = ("max_steps", "max_minutes", "warmup_steps", "val_every", "ckpt_every", "fig_every")
+RESUME_FREE_FIELDS = ("progress", "ckpt_every", "device (on the same kind of device)")   # cannot change the run's numbers
+
+def resume_changes(recorded:dict, # the run's recorded TrainConfig (a checkpoint's train_config)
+                   cfg:TrainConfig, # the configuration a resume asks for
+                   device_type:str|None=None, # the device type the run trained on (None: compare the device strings)
+                  ) -> list: # "field (recorded a, requested b)" for each change a resume refuses
+    "The changes from a run's recorded configuration that a resume refuses: all but `RESUME_FREE_FIELDS`."
+    rec = {**asdict(TrainConfig(model=cfg.model)), **recorded}   # fields added since the run was recorded: their defaults
+    out = []
+    for f in dataclasses.fields(TrainConfig):
+        a, b = rec.get(f.name), getattr(cfg, f.name)
+        if f.name in ("progress", "ckpt_every") or a == b: continue
+        if f.name == "device" and device_type is not None and resolve_device(b).type == device_type: continue
+        out.append(f"{f.name} (recorded {a!r}, requested {b!r})")
+    return out
 METRIC_FIELDS = ["step", "loss", "lr", "grad_norm", "samples_per_s", "val_psnr", "val_ssim", "elapsed_s"]
 
 def _rewrite_metrics(path:Path, upto:int):
@@ -348,6 +366,10 @@ def train(cfg:TrainConfig, # the run's configuration
           hooks:tuple=(), # callables hook(state) after every optimizer step (state: step, loss, model, ema, row, out)
          ) -> dict:
     "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder). One run per folder (`run_lock`)."
+    if not isinstance(out, (str, os.PathLike)) or not str(out).strip():
+        raise ValueError(f"out: expected a run folder path, got {out!r}")
+    if resume and not (Path(out) / "latest.pt").is_file():      # before the lock, which would create the folder
+        raise FileNotFoundError(f"resume: no latest.pt in {str(out)!r}")
     lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else None
     try: return _train(cfg, Path(out), resume, stop_after, minutes, model, data, hooks)
     finally:
@@ -356,17 +378,26 @@ def train(cfg:TrainConfig, # the run's configuration
 def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     "The body of `train`, inside the run folder's lock."
     import matplotlib; import matplotlib.pyplot as plt
-    out = Path(out)
-    if minutes is not None:
-        if resume:      # the schedule the run was started with, not a new calibration
-            rec = read_checkpoint(out / "latest.pt")["train_config"] if (out / "latest.pt").is_file() else {}
-            cfg = dataclasses.replace(cfg, **{k: rec[k] for k in SCHEDULE_FIELDS if k in rec})
-        else:
-            if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-                raise ValueError("minutes: expected None under torchrun (each rank would time itself and disagree); give max_steps")
-            cfg = fit_to_budget(cfg, minutes)
-            print(f"minutes={minutes:g}: {cfg.max_steps} steps fit the budget", file=sys.stderr)
-    device = resolve_device(cfg.device)
+    out, latest, ck = Path(out), Path(out) / "latest.pt", None
+    device = resolve_device(cfg.device)            # a missing CUDA fails here, before any data loads
+    if resume:      # every check before anything is written: a refused resume leaves the folder as it was
+        ck = read_checkpoint(latest)
+        rec = ck["train_config"]
+        if minutes is not None:   # the run's calibrated schedule, not a new calibration; a different budget is refused below
+            cfg = dataclasses.replace(cfg, **{k: rec[k] for k in SCHEDULE_FIELDS if k in rec and k != "max_minutes"},
+                                      max_minutes=float(minutes))
+        changed = resume_changes(rec, cfg, ck.get("device_type"))
+        if changed:
+            raise ValueError(f"resume: {str(out)!r} holds a run recorded with other settings, and a resume continues it exactly: "
+                             + "; ".join(changed) + f". Start a new run in another folder to change them (a resume may change "
+                             f"only {', '.join(RESUME_FREE_FIELDS)})")
+    elif latest.is_file():
+        raise FileExistsError(f"out: {str(out)!r} already holds a run; pass resume=True (--resume) or choose another folder")
+    elif minutes is not None:
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            raise ValueError("minutes: expected None under torchrun (each rank would time itself and disagree); give max_steps")
+        cfg = fit_to_budget(cfg, minutes)
+        print(f"minutes={minutes:g}: {cfg.max_steps} steps fit the budget", file=sys.stderr)
     rank, world = _dist_setup(device)
     if world > 1 and device.type == "cuda":
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0))); torch.cuda.set_device(device)
@@ -374,15 +405,18 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     if B % (world * cfg.grad_accum):
         raise ValueError(f"batch_size: expected a multiple of world_size*grad_accum = {world * cfg.grad_accum}, got {B}")
     per_rank, micro = B // world, B // (world * cfg.grad_accum)
-    latest = out / "latest.pt"
-    if resume and not latest.is_file(): raise FileNotFoundError(f"resume: no latest.pt in {str(out)!r}")
-    if not resume and latest.is_file():
-        raise FileExistsError(f"out: {str(out)!r} already holds a run; pass resume=True (--resume) or choose another folder")
 
     torch.manual_seed(cfg.seed); np.random.seed(cfg.seed % 2**32); random.seed(cfg.seed)
     train_ds, val_ds = load_data(cfg) if data is None else data
     if not isinstance(train_ds, SparseFieldDataset):
         raise TypeError(f"data: expected (SparseFieldDataset, SparseFieldDataset or None), got {type(train_ds).__name__} first")
+    if len(train_ds) == 0: raise ValueError(f"data: expected at least 1 training image, got an empty training set ({cfg.data!r})")
+    if val_ds is not None and len(val_ds) == 0: raise ValueError("data: expected a validation set of at least 1 image or None, got an empty one")
+    want_c = (cfg.model_config() if model is None else getattr(model, "config", None))
+    want_c, got_c = getattr(want_c, "channels", None), train_ds.image(0).shape[-1]
+    if want_c is not None and want_c != got_c:
+        raise ValueError(f"data: expected images with the model's {want_c} channel(s) (model={cfg.model!r}), got {got_c} in "
+                         f"{cfg.data!r}; set the model's channels (--model-set channels={got_c}, model_overrides)")
     model = (build_model(cfg.model_config()) if model is None else model).to(device)
     model_config = model.config.to_dict() if isinstance(getattr(model, "config", None), ModelConfig) else None
     ema = EMA(model, cfg.ema_decay)
@@ -390,7 +424,6 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup_steps, cfg.max_steps, cfg.min_lr_ratio))
     step, best, elapsed0 = 0, -float("inf"), 0.0
     if resume:
-        ck = read_checkpoint(latest)
         if model_config is not None and get_config(ck["model_config"]).to_dict() != model_config:   # older checkpoints lack newer fields
             raise ValueError(f"resume: {str(latest)!r} holds another architecture than cfg.model={cfg.model!r}")
         _load_weights(model, ck["model"], latest); ema.load_state_dict(ck["ema"])
@@ -418,7 +451,7 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
                            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
                            "data_position": {"step": step, "samples_seen": step * B}, "rng": _rng_state(),
                            "best_psnr": best, "elapsed_s": elapsed0 + time.time() - t_start,
-                           "train_config": asdict(cfg), "model_config": model_config}, path)
+                           "train_config": asdict(cfg), "model_config": model_config, "device_type": device.type}, path)
 
     end = cfg.max_steps if stop_after is None else min(cfg.max_steps, step + stop_after)
     bar = tqdm(total=cfg.max_steps, initial=step, disable=not (cfg.progress and rank == 0), desc="train", dynamic_ncols=True)

@@ -1,0 +1,347 @@
+"""Issue 17 (reliability) and the CLI of issue 18, case by case: each bad input or fault is reproduced through the
+`mambaflow` command (in process, `cli.main`, or in a subprocess where the process itself matters) or the library, on a
+`tiny` model and a folder of 12x12 PNGs, and must end in one line naming the problem (exit status 2) with nothing
+already written lost. Resume continues the recorded run exactly or refuses, naming each changed field."""
+import json, os, shutil, signal, socket, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import mambaflow
+from mambaflow.cli import main
+from mambaflow.data import SparseFieldDataset, CIFAR10_ARCHIVE
+from mambaflow.models import PRESETS, build_model, count_parameters
+from mambaflow.inference import SAMPLERS
+from mambaflow.train import TrainConfig, train, read_checkpoint, read_metrics, RESUME_FREE_FIELDS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_folder(path, n=8, sizes=None):
+    "A folder:<path> dataset of n random RGB PNGs (12x12 unless `sizes` says otherwise) in two classes."
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        s = 12 if sizes is None else sizes[i]
+        d = Path(path) / "train" / ("ab"[i % 2]); d.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((rng.random((s, s, 3)) * 255).astype(np.uint8)).save(d / f"{i}.png")
+    return Path(path)
+
+
+def base_args(data, out, steps=4):
+    return ["train", "--preset", "tiny", "--data", f"folder:{data}", "--out", str(out), "--steps", str(steps),
+            "--batch-size", "4", "--queries", "16", "--device", "cpu", "--no-progress", "--set", "n_val=2",
+            "--set", "warmup_steps=1", "--set", "val_every=2", "--set", "ckpt_every=1", "--set", "log_every=1"]
+
+
+def cli(capsys, *args):
+    "(exit status, stdout, stderr) of `mambaflow *args` run in this process."
+    try: code = main(list(args))
+    except SystemExit as e: code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(code, err, *needles):
+    assert code == 2, (code, err[-800:])
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err[-800:]
+    for n in needles: assert n in err, (n, err)
+
+
+def snapshot(folder):
+    "Every file of a folder with its bytes and modification time."
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("data") / "imgs")
+
+
+@pytest.fixture(scope="module")
+def finished(data, tmp_path_factory):
+    "A finished 4-step run (made once; tests work on copies)."
+    out = tmp_path_factory.mktemp("runs") / "done"
+    try: assert main(base_args(data, out)) == 0
+    except SystemExit as e: pytest.fail(f"the reference run failed with exit {e.code}")
+    return out
+
+
+@pytest.fixture
+def run(finished, tmp_path):
+    shutil.copytree(finished, tmp_path / "run")
+    return tmp_path / "run"
+
+
+# ---- 1. checkpoints: nothing loaded can run code; non-finite weights are never checkpointed
+
+def test_crafted_pickle_checkpoint_is_refused_without_running(run, data, capsys, tmp_path):
+    class Evil:
+        def __reduce__(self): return (os.system, (f"touch {tmp_path / 'pwned'}",))
+    torch.save({"version": 2, "model": Evil()}, run / "latest.pt")
+    code, _, err = cli(capsys, *base_args(data, run), "--resume")
+    refused(code, err, "is not a readable checkpoint")
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_infinite_lr_is_refused_and_a_diverging_lr_never_checkpoints_non_finite_weights(data, capsys, tmp_path):
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "inf"), "--lr", "inf")
+    assert code == 2 and "--lr" in err and "inf" in err, err
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "huge"), "--lr", "1e30", "--set", "grad_clip=0")
+    refused(code, err, "lr (1e+30)")                       # it diverges: one line naming the learning rate
+    for ck in (tmp_path / "huge").glob("*.pt"):
+        c = read_checkpoint(ck)
+        for part in (c["model"], c["ema"]["model"]):
+            assert all(bool(torch.isfinite(v).all()) for v in part.values() if v.is_floating_point()), ck
+
+
+# ---- 2. resume continues the recorded run exactly, or refuses naming each change, having written nothing
+
+@pytest.mark.parametrize("change,field", [(["--batch-size", "8"], "batch_size"), (["--seed", "3"], "seed"),
+                                          (["--queries", "8"], "n_queries"), (["--lr", "0.01"], "lr"),
+                                          (["--steps", "2"], "max_steps"), (["--steps", "50"], "max_steps"),
+                                          (["--set", "ema_decay=0.9"], "ema_decay"), (["--minutes", "5"], "max_minutes"),
+                                          (["--model-set", "d_model=16"], "model_overrides")])
+def test_resume_refuses_a_change_and_writes_nothing(run, data, capsys, change, field):
+    before = snapshot(run)
+    code, _, err = cli(capsys, *base_args(data, run), "--resume", *change)
+    refused(code, err, f"{field} (recorded", "resume:")
+    assert snapshot(run) == before, "a refused resume changed the run folder"
+
+
+def test_resume_names_every_changed_field(run, data, capsys):
+    code, _, err = cli(capsys, *base_args(data, run), "--resume", "--lr", "0.01", "--seed", "5", "--batch-size", "8")
+    refused(code, err, "lr (recorded 0.001, requested 0.01)", "seed (recorded 0, requested 5)", "batch_size (recorded 4, requested 8)")
+    for f in ("progress", "ckpt_every", "device"): assert any(f in x for x in RESUME_FREE_FIELDS)
+
+
+def test_resume_without_flags_continues_the_recorded_run_exactly(data, finished, capsys, tmp_path):
+    cfg = TrainConfig.from_dict(read_checkpoint(finished / "latest.pt")["train_config"])
+    train(cfg, tmp_path / "cut", stop_after=2)
+    code, out, err = cli(capsys, "train", "--out", str(tmp_path / "cut"), "--resume", "--no-progress", "--set", "ckpt_every=2")
+    assert code == 0, err
+    assert json.loads(out.strip().splitlines()[-1])["steps"] == 4
+    assert [r["loss"] for r in read_metrics(tmp_path / "cut")] == [r["loss"] for r in read_metrics(finished)]
+    a, b = read_checkpoint(finished / "latest.pt")["model"], read_checkpoint(tmp_path / "cut" / "latest.pt")["model"]
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_resume_of_a_minutes_run_keeps_its_calibrated_schedule(data, capsys, tmp_path):
+    cfg = TrainConfig(model="tiny", data=f"folder:{data}", batch_size=4, n_queries=16, n_val=2, device="cpu", progress=False)
+    train(cfg, tmp_path / "m", minutes=0.01, stop_after=2)
+    rec = read_checkpoint(tmp_path / "m" / "latest.pt")["train_config"]
+    assert rec["max_steps"] != TrainConfig.max_steps and rec["max_minutes"] == 0.01
+    code, out, err = cli(capsys, "train", "--out", str(tmp_path / "m"), "--resume", "--minutes", "0.01", "--no-progress")
+    assert code == 0, err
+    now = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert {k: now[k] for k in rec} == rec, "the resumed run's config differs from the recorded one"
+    code, _, err = cli(capsys, "train", "--out", str(tmp_path / "m"), "--resume", "--minutes", "0.5", "--no-progress")
+    refused(code, err, "max_minutes (recorded 0.01, requested 0.5)")
+
+
+def test_resume_may_change_only_what_cannot_change_the_run(run, data, capsys):
+    code, out, err = cli(capsys, *[a for a in base_args(data, run) if a != "--no-progress"], "--resume", "--set", "ckpt_every=3")
+    assert code == 0, err
+    assert json.loads(out.strip().splitlines()[-1])["steps"] == 4
+
+
+# ---- 3. one run per folder
+
+def test_a_second_training_into_a_folder_another_process_trains_in_is_refused(data, capsys, tmp_path):
+    out = tmp_path / "busy"
+    first = subprocess.Popen([sys.executable, "-m", "mambaflow.cli", *base_args(data, out, steps=100000)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for _ in range(1200):                      # until it holds the folder (or ends)
+            if (out / "metrics.csv").exists() or first.poll() is not None: break
+            subprocess.run(["sleep", "0.1"])
+        assert first.poll() is None, first.stderr.read()[-800:]
+        code, _, err = cli(capsys, *base_args(data, out, steps=100000))
+        refused(code, err, f"is in use by process {first.pid}@")
+        code, _, err = cli(capsys, *base_args(data, out, steps=100000), "--resume")
+        assert code == 2 and ("in use by process" in err or "no latest.pt" in err), err
+    finally:
+        first.kill(); first.wait()
+
+
+def test_a_stale_lock_is_taken_over_and_killed_writes_are_cleared(run, data, capsys):
+    dead = subprocess.Popen(["true"]); dead.wait()
+    (run / ".lock").write_text(f"{dead.pid}@{socket.gethostname()}")
+    (run / ".latest.pt.x1y2.tmp").write_bytes(b"\0" * 100_000); (run / "figures" / ".val.png.z.tmp").write_bytes(b"x")
+    code, _, err = cli(capsys, *base_args(data, run), "--resume")
+    assert code == 0, err
+    assert not list(run.rglob("*.tmp")) and not (run / ".lock").exists()
+
+
+def test_a_new_run_into_a_folder_holding_one_is_refused(run, data, capsys):
+    before = snapshot(run)
+    code, _, err = cli(capsys, *base_args(data, run))
+    refused(code, err, "already holds a run")
+    assert snapshot(run) == before
+
+
+# ---- 4. budgets and types
+
+@pytest.mark.parametrize("flag,value", [("--minutes", "0"), ("--minutes", "-1"), ("--minutes", "nan"), ("--steps", "0"),
+                                        ("--batch-size", "-4"), ("--queries", "abc")])
+def test_bad_budgets_and_sizes_fail_before_anything_is_written(data, capsys, tmp_path, flag, value):
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "r"), flag, value)
+    assert code == 2 and f"argument {flag}" in err and "> 0" in err, err
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("setting,needles", [
+    (["--set", "max_steps=2.5"], ["max_steps: expected int, got 2.5"]), (["--set", "amp=yes"], ["amp: expected bool, got 'yes'"]),
+    (["--set", "batch_size=abc"], ["batch_size: expected int, got 'abc'"]), (["--set", "n_val=0"], ["n_val: expected an int >= 1"]),
+    (["--set", "epochs=3"], ["--set: unknown key 'epochs'", "ema_decay"]), (["--set", "oops"], ["--set: expected key=value"]),
+    (["--model-set", "width=3"], ["--model-set: unknown key 'width'", "d_model"]),
+    (["--model-set", "d_model=abc"], ["d_model: expected int, got 'abc'"])])
+def test_typed_settings_name_the_key(data, capsys, tmp_path, setting, needles):
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "r"), *setting)
+    refused(code, err, *needles)
+    assert not (tmp_path / "r").exists()
+
+
+def test_an_empty_dataset_fails_clearly(tmp_path):
+    cfg = TrainConfig(model="tiny", batch_size=2, n_queries=8, max_steps=2, progress=False, device="cpu")
+    with pytest.raises(ValueError, match="empty training set"):
+        train(cfg, tmp_path / "e", data=(SparseFieldDataset(torch.zeros(0, 12, 12, 3), n_queries=8), None))
+    with pytest.raises(ValueError, match="got an empty dataset"):
+        SparseFieldDataset(torch.zeros(0, 12, 12, 3), n_queries=8).step_batch(0, 2)
+
+
+def test_a_one_image_folder_fails_clearly(capsys, tmp_path):
+    one = write_folder(tmp_path / "one", n=1)
+    code, _, err = cli(capsys, *base_args(one, tmp_path / "r"))
+    refused(code, err, "data: expected at least 2 images", "got 1")
+
+
+# ---- 6. errors instead of tracebacks, checked before expensive work
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_cuda_fails_before_data_loads(capsys, tmp_path):
+    code, _, err = cli(capsys, *base_args(tmp_path / "no-such-data", tmp_path / "r"), "--device", "cuda")
+    refused(code, err, "device:", "CUDA is not available")          # not the missing data: the device was checked first
+
+
+def test_an_unwritable_out_fails_before_data_loads(capsys, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    code, _, err = cli(capsys, *base_args(tmp_path / "no-such-data", tmp_path / "file" / "run"))
+    refused(code, err, "out: cannot create the run folder")
+
+
+def test_an_empty_out_is_refused(data, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys, *base_args(data, ""))
+    assert code == 2 and "argument --out: expected a folder path" in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_last_checkpoint(data, finished, tmp_path):
+    "A write that fails (here RLIMIT_FSIZE, as a full disk fails with ENOSPC) ends in one line; no .tmp is left behind."
+    import resource
+    run = tmp_path / "run"; shutil.copytree(finished, run)
+    ck = (run / "latest.pt").read_bytes()
+    cfg = json.loads((run / "config.json").read_text()); cfg["max_steps"] = 6
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(ck) // 2, len(ck) // 2))
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "mambaflow.cli", *base_args(data, tmp_path / "new", steps=6)],
+                       capture_output=True, text=True, preexec_fn=limit, env=env, timeout=300)
+    refused(r.returncode, r.stderr, "File too large")
+    assert not list((tmp_path / "new").rglob("*.tmp")) and not (tmp_path / "new" / "latest.pt").exists()
+
+
+def test_images_of_mixed_sizes_fail_clearly(capsys, tmp_path):
+    mixed = write_folder(tmp_path / "mixed", n=4, sizes=[12, 12, 16, 12])
+    code, _, err = cli(capsys, *base_args(mixed, tmp_path / "r"))
+    refused(code, err, "expected every image of size (12, 12, 3)", "got (16, 16, 3)")
+
+
+# ---- 7. smaller ones
+
+def test_a_cifar_archive_in_a_folder_is_md5_checked(capsys, tmp_path):
+    (tmp_path / "cifar").mkdir(); (tmp_path / "cifar" / CIFAR10_ARCHIVE).write_bytes(b"not the official archive")
+    code, _, err = cli(capsys, *base_args(tmp_path / "x", tmp_path / "r")[:3], "--data", f"cifar10:{tmp_path / 'cifar'}",
+                       "--out", str(tmp_path / "r"), "--steps", "2", "--device", "cpu", "--no-progress")
+    refused(code, err, "MD5 mismatch")
+
+
+def test_a_channels_first_tensor_is_refused():
+    with pytest.raises(ValueError, match=r"expected \(N, H, W, C\)"):
+        SparseFieldDataset(torch.rand(4, 3, 8, 8))
+
+
+def test_a_three_channel_preset_on_one_channel_data_names_the_channels(tmp_path):
+    cfg = TrainConfig(model="tiny", batch_size=2, n_queries=8, max_steps=2, progress=False, device="cpu")
+    gray = SparseFieldDataset(torch.rand(4, 12, 12, 1), n_queries=8)
+    with pytest.raises(ValueError, match=r"model's 3 channel\(s\).*got 1.*channels=1"):
+        train(cfg, tmp_path / "g", data=(gray, None))
+
+
+def test_superres_cli_honours_the_memory_budget(finished, capsys, tmp_path):
+    base = ["superres", str(finished), "--resolutions", "64", "--n-images", "1", "--out", str(tmp_path / "sr"), "--no-progress"]
+    code, _, err = cli(capsys, *base, "--budget-mb", "-5")
+    refused(code, err, "budget_mb: expected a number > 0")
+    code, _, err = cli(capsys, *base, "--budget-mb", "0.001")
+    refused(code, err, "budget_mb=0")
+
+
+def test_output_files_follow_the_umask(data, capsys, tmp_path):
+    old = os.umask(0o027)
+    try: code, _, err = cli(capsys, *base_args(data, tmp_path / "r", steps=2))
+    finally: os.umask(old)
+    assert code == 0, err
+    for name in ("config.json", "metrics.csv", "latest.pt", "best.pt"):
+        assert (tmp_path / "r" / name).stat().st_mode & 0o777 == 0o640, name
+
+
+def test_stdout_json_is_strict(run, data, capsys):
+    code, out, err = cli(capsys, *base_args(data, run), "--resume")     # nothing left to train: no step timed
+    assert code == 0, err
+    def no_constants(c): raise AssertionError(f"non-strict JSON constant {c}")
+    s = json.loads(out.strip().splitlines()[-1], parse_constant=no_constants)
+    assert s["steps"] == 4 and s["sec_per_step"] is None
+
+
+# ---- issue 18: the command's help, version and progress bars
+
+def test_train_help_lists_presets_with_parameter_counts_data_and_samplers(capsys):
+    code, out, _ = cli(capsys, "train", "--help")
+    assert code == 0
+    for name, c in PRESETS.items():
+        line = next((l for l in out.splitlines() if l.split()[:1] == [name] and "params" in l), None)
+        assert line is not None and f"{count_parameters(build_model(c)):,} params" in line, (name, line)
+    for s in SAMPLERS: assert s in out
+    for scheme in ("embedded", "cifar10:<path>", "folder:<path>", "synthetic:<kind>", "sine", "interference", "am"): assert scheme in out
+    assert "(default: 0)" in out and "--resume" in out
+
+
+def test_top_level_help_has_examples_and_version(capsys):
+    code, out, _ = cli(capsys, "--help")
+    assert code == 0 and "examples:" in out and all(c in out for c in ("train", "demo", "evaluate", "superres", "diagnose"))
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0 and out.strip() == f"mambaflow {mambaflow.__version__}"
+    code, out, _ = cli(capsys, "evaluate", "--help")
+    assert code == 0 and all(s in out for s in ("heun", "euler")) and "(default: 50)" in out and "--no-progress" in out
+
+
+def test_progress_bars_on_evaluate_and_off_with_no_progress(finished, capsys, tmp_path):
+    base = ["evaluate", str(finished), "--samplers", "euler", "--steps", "2", "--resolutions", "12", "--n-images", "2",
+            "--n-samples", "1", "--out", str(tmp_path / "ev")]
+    code, _, err = cli(capsys, *base)
+    assert code == 0, err[-800:]
+    assert "evaluate" in err and "2/2" in err, err[-800:]
+    code, _, err = cli(capsys, *base[:-1], str(tmp_path / "ev2"), "--no-progress")
+    assert code == 0 and "2/2" not in err, err[-800:]
+
+
+def test_progress_bar_of_diagnose_runs(capsys):
+    from mambaflow.diagnosis import run_grid
+    run_grid(lambda c, s: {"x": 1.0}, ["a", "b"], [0], progress=True)
+    assert "2/2" in capsys.readouterr().err
+    run_grid(lambda c, s: {"x": 1.0}, ["a", "b"], [0], progress=False)
+    assert "2/2" not in capsys.readouterr().err
