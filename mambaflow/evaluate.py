@@ -15,7 +15,7 @@ from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio
-from .models import build_model
+from .models import build_model, set_query_chunks
 from .inference import reconstruct, model_device
 
 # %% auto #0
@@ -361,7 +361,8 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
                  device="cpu", # where the model runs
                  out=None, # output folder (default RUN_DIR/evaluation)
                  chunk:int|None=None, # queries per model call (None: one pass)
-                 model_changes:dict|None=None, # ModelConfig fields changed after loading (e.g. chunk_size: exact, bounds memory)
+                 model_changes:dict|None=None, # ModelConfig fields changed after loading (e.g. qry_self_k: approximate)
+                 attn_chunk:int|None=None, # queries per chunk in the attentions (`models.set_query_chunks`: exact, bounds memory)
                  mean_of_k_at=None, # resolutions with the mean-of-K row (None: all)
                  verbose:bool=True, # print the tables
                  progress:bool=False, # a tqdm bar over the reconstructions
@@ -370,6 +371,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     import matplotlib.pyplot as plt
     model, cfg = load_model_cfg(run, device)
     if model_changes: model = rebuild_model(model, **model_changes)
+    if attn_chunk is not None: set_query_chunks(model, attn_chunk)
     images, highres, source = run_test_images(cfg, n_images)
     ratio = cfg.ratio if ratio is None else ratio
     res = compare_samplers(model, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, progress=progress,
@@ -429,11 +431,13 @@ def load_model_cfg(run, device="cpu"):
     return load_model(run, device=device)
 
 def rebuild_model(model:nn.Module, # a FieldModel
-                  **changes, # ModelConfig fields that change no parameter shape (chunk_size, qry_self_k, local_k, ...)
+                  **changes, # ModelConfig fields that change no parameter shape (qry_self_k, local_k, ...)
                  ) -> nn.Module: # a new model in eval mode with the same weights
-    "The same weights under a changed config: attention chunking (exact) or a neighbourhood restriction (approximate)."
+    "The same weights under a changed config (e.g. a neighbourhood restriction: approximate); the query chunks are kept."
     cfg = model.config.replace(**changes)
     new = build_model(cfg).to(model_device(model))
+    for a, b in zip(model.modules(), new.modules()):   # the runtime query chunks carry over (same module tree)
+        if hasattr(a, "chunk_size") and hasattr(b, "chunk_size"): b.chunk_size = a.chunk_size
     try: new.load_state_dict(model.state_dict())
     except RuntimeError as e: raise ValueError(f"changes: {changes} change the parameters of the model ({str(e).splitlines()[0]})") from e
     return new.eval()
@@ -459,13 +463,15 @@ def compare_runs(run_a, # the control run (V1)
                  samplers=("heun",), # samplers compared
                  resolutions=(32,), # output grids
                  n_images:int=16, steps:int=50, n_samples:int=4, ratio:float|None=None, seed:int=0,
-                 device="cpu", out=None, chunk:int|None=None, model_changes:dict|None=None, verbose:bool=True,
+                 device="cpu", out=None, chunk:int|None=None, model_changes:dict|None=None, attn_chunk:int|None=None,
+                 verbose:bool=True,
                  progress:bool=False, # tqdm bars over the reconstructions
                 ) -> dict: # rows, improvement rows, claims, files
     "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim (results.json too)."
     import matplotlib.pyplot as plt
     (ma, ca), (mb, cb) = load_model_cfg(run_a, device), load_model_cfg(run_b, device)
     if model_changes: ma, mb = rebuild_model(ma, **model_changes), rebuild_model(mb, **model_changes)
+    if attn_chunk is not None: set_query_chunks(ma, attn_chunk); set_query_chunks(mb, attn_chunk)
     labels = labels or (ca.model, cb.model)
     if labels[0] == labels[1]: labels = (labels[0] + " (a)", labels[1] + " (b)")
     images, highres, source = run_test_images(ca, n_images)
@@ -549,6 +555,7 @@ def add_evaluate_args(p): # an argparse (sub)parser
     p.add_argument("--n-samples", type=int, default=4, help="K samples for the mean-of-K row and the uncertainty map")
     p.add_argument("--ratio", type=float, default=None, help="observed fraction (default: the run's)")
     p.add_argument("--chunk", type=int, default=None, help="queries per model call")
+    p.add_argument("--attn-chunk", type=int, default=None, help="queries per chunk inside the attentions (exact; bounds memory)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--out", default=None, help="output folder (default RUN_DIR/evaluation)")
@@ -557,7 +564,7 @@ def add_evaluate_args(p): # an argparse (sub)parser
 def evaluate_cli(args) -> int: # parsed `add_evaluate_args` namespace
     "Run `mambaflow evaluate`: the sampler comparison of RUN_DIR, or the paired comparison with --compare."
     kw = dict(resolutions=tuple(args.resolutions), n_images=args.n_images, steps=args.steps, n_samples=args.n_samples,
-              ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk,
+              ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk, attn_chunk=args.attn_chunk,
               progress=not getattr(args, "no_progress", False))
     if args.compare: r = compare_runs(args.run_dir, args.compare, samplers=tuple(args.samplers), **kw)
     else: r = evaluate_run(args.run_dir, samplers=tuple(args.samplers), **kw)

@@ -9,14 +9,15 @@ from dataclasses import dataclass, asdict
 import torch
 import torch.nn as nn
 from .core import as_generator, check_tensor, format_table, check_fields
-from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAttention, SelfAttention, MLP, Perceiver
+from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAttention, SelfAttention, MLP, Perceiver, LocalDecoder
 from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS, GRID_SCANS
 
 # %% auto #0
-__all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'PRESETS', 'PRETRAINED_DEFAULT',
-           'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens', 'unpermute_tokens',
-           'TransformerBlock', 'check_field_call', 'FieldModel', 'build_model', 'count_parameters', 'param_groups',
-           'GridFieldModel', 'weights_dir', 'pretrained_names', 'save_pretrained', 'load_pretrained']
+__all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'RUNTIME_KEYS', 'PRESETS',
+           'PRETRAINED_DEFAULT', 'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens',
+           'unpermute_tokens', 'TransformerBlock', 'check_field_call', 'FieldModel', 'build_model', 'count_parameters',
+           'param_groups', 'set_query_chunks', 'GridFieldModel', 'weights_dir', 'pretrained_names', 'save_pretrained',
+           'load_pretrained']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer", "grid")
@@ -24,6 +25,8 @@ GRID_ENCODERS = ("conv", "mamba")   # arch "grid": the grid encoder (see "The gr
 TOKEN_ORDERS = ("input",) + tuple(SCAN_ORDERS)   # "input": keep the order the points arrive in
 PREDICTIONS = ("velocity", "data")   # what the network's last layer outputs (see "What the network outputs")
 DATA_PRED_EPS = 0.05   # ε: with prediction="data", v = (x̂1 - x_t) / max(1 - t, ε)
+
+RUNTIME_KEYS = ("chunk_size",)   # once ModelConfig fields, now runtime settings (`set_query_chunks`): dropped when read
 
 @dataclass
 class ModelConfig:
@@ -48,7 +51,6 @@ class ModelConfig:
     local_k:int|None=None # None: global cross-attention; k: each query reads its k nearest observed pixels
     qry_self_k:int|None=None # V2/transformer: query self-attention among the k nearest queries (None: global)
     qry_independent:bool=False # queries skip the scan / self-attention: each query's output ignores the others
-    chunk_size:int|None=None # queries per chunk in the attentions (None: all at once)
     channels:int=3 # C: value channels
     fourier_seed:int=0 # seed of the Fourier frequencies
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
@@ -71,7 +73,7 @@ class ModelConfig:
                      "perceiver_iters", "mlp_ratio", "channels"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected an int >= 1, got {v!r}")
-        for name in ("local_k", "qry_self_k", "chunk_size", "decoder_hidden"):
+        for name in ("local_k", "qry_self_k", "decoder_hidden"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
                 raise ValueError(f"{name}: expected None or an int >= 1, got {v!r}")
@@ -100,6 +102,7 @@ class ModelConfig:
     def from_dict(cls, d:dict) -> "ModelConfig":
         "Config from a dict of fields; unknown keys are an error (a typo must not pass silently)."
         names = {f.name for f in dataclasses.fields(cls)}
+        d = {k: v for k, v in d.items() if k not in RUNTIME_KEYS}    # older files: runtime settings, not architecture
         unknown = sorted(set(d) - names)
         if unknown: raise ValueError(f"d: unknown ModelConfig fields {unknown}; expected a subset of {sorted(names)}")
         return cls(**d)
@@ -213,16 +216,16 @@ class FieldModel(nn.Module):
         elif cfg.arch == "v2":
             self.encoder = BidirectionalMamba(d, n_fwd=cfg.n_fwd, n_bwd=cfg.n_bwd, d_state=cfg.d_state, d_conv=cfg.d_conv, expand=cfg.expand)
         else:
-            self.encoder = nn.ModuleList([TransformerBlock(d, cfg.heads, cfg.mlp_ratio, cfg.chunk_size, cfg.qry_self_k)
+            self.encoder = nn.ModuleList([TransformerBlock(d, cfg.heads, cfg.mlp_ratio, None, cfg.qry_self_k)
                                           for _ in range(cfg.n_layers)])
         if cfg.arch == "v2":
-            self.reader = Perceiver(d, cfg.heads, cfg.perceiver_iters, cfg.mlp_ratio, cfg.chunk_size,
+            self.reader = Perceiver(d, cfg.heads, cfg.perceiver_iters, cfg.mlp_ratio, None,
                                     self_attn_k=None if cfg.qry_independent else cfg.qry_self_k,
                                     cross_attn_k=cfg.local_k, self_attn=not cfg.qry_independent)
         else:
             self.norm_q, self.norm_c, self.norm_out = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
-            self.cross = (CrossAttention(d, d, cfg.heads, cfg.chunk_size) if cfg.local_k is None else
-                          LocalCrossAttention(d, d, cfg.heads, k=cfg.local_k, chunk_size=cfg.chunk_size or 4096))
+            self.cross = (CrossAttention(d, d, cfg.heads, None) if cfg.local_k is None else
+                          LocalCrossAttention(d, d, cfg.heads, k=cfg.local_k, chunk_size=4096))
         self.decoder = MLP(d, cfg.decoder_hidden or 2 * d, cfg.channels)
 
     def _mix(self, s, xy):
@@ -295,8 +298,19 @@ def param_groups(model:nn.Module, # any module
         (no_decay if p.ndim < 2 or getattr(p, "_no_weight_decay", False) else decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
+# %% ../nbs/08_models.ipynb #0783afed
+def set_query_chunks(model:nn.Module, # a built field model
+                     chunk_size:int|None, # queries per chunk in every attention and decoder (None: all at once)
+                    ) -> nn.Module: # the same model
+    "Process queries in chunks of `chunk_size` in every module that chunks them (exact: the output does not change)."
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size: expected None or an int >= 1, got {chunk_size!r}")
+    for m in model.modules():
+        if isinstance(m, (CrossAttention, SelfAttention, LocalDecoder)): m.chunk_size = chunk_size   # LocalCrossAttention too
+    return model
+
 # %% ../nbs/08_models.ipynb #ac4eadc3
-from .layers import splat_to_grid, read_grid, normalized_conv, ConvGridEncoder, MambaGridEncoder, LocalDecoder, ConvBlock
+from .layers import splat_to_grid, read_grid, normalized_conv, ConvGridEncoder, MambaGridEncoder, ConvBlock
 
 class GridFieldModel(nn.Module):
     "Grid field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t): grid encoder of the observations (once per image), splatted x_t mixed per call, LIIF read-out, residual on an interpolant."
@@ -313,7 +327,7 @@ class GridFieldModel(nn.Module):
         self.tau = TimeEmbedding(d)
         self.xt_in = nn.Conv2d(C + 1, d, 1)
         self.mix = nn.Sequential(*[ConvBlock(d, norm=False) for _ in range(cfg.xt_blocks)])   # local: no GroupNorm
-        self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C, chunk_size=cfg.chunk_size)
+        self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C)
         self._ctx_cache = None
 
     def context(self, ctx_xy:torch.Tensor, ctx_val:torch.Tensor) -> tuple: # (z (B,d,G,G), interpolant (B,C,G,G) or None)

@@ -13,7 +13,7 @@ from .core import check_tensor, atomic_savefig, atomic_write_text, format_table,
 from .data import Observations, observe, pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
 from .flow import field_velocity
 from .inference import reconstruct
-from .models import ModelConfig, build_model, get_config
+from .models import ModelConfig, build_model, get_config, set_query_chunks
 from .evaluate import (compare_samplers, truth_at, score, summarize, rebuild_model,
                                 load_model_cfg, run_test_images, TABLE_COLS)
 
@@ -29,6 +29,7 @@ def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset
                        batch:int=1, # images (x samples) evaluated together
                        chunk:int|None=None, # queries per model call (None: all)
                        attention:str="sdpa", # "sdpa" (fused kernel, linear memory) | "naive" (materialised scores)
+                       attn_chunk:int|None=None, # queries per chunk inside the attentions (`models.set_query_chunks`)
                       ) -> float: # MB (2**20 bytes) above the resident model and libraries
     "Peak activation memory of one velocity evaluation, from the dominant tensors of each stage."
     cfg = get_config(cfg)
@@ -53,11 +54,11 @@ def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset
               L * 12 * E,                                       # one Mamba layer
               q * 4 * d]                                        # decoder
     if cfg.arch == "v2":
-        stages.append(q * (2 * d_mlp + 4 * d) + attn(q, n_ctx, cfg.local_k, cfg.chunk_size))
-        if not cfg.qry_independent: stages.append(attn(q, q, cfg.qry_self_k, cfg.chunk_size, cross=False))
+        stages.append(q * (2 * d_mlp + 4 * d) + attn(q, n_ctx, cfg.local_k, attn_chunk))
+        if not cfg.qry_independent: stages.append(attn(q, q, cfg.qry_self_k, attn_chunk, cross=False))
     else:
-        stages.append(q * 4 * d + attn(q, n_ctx, cfg.local_k, cfg.chunk_size))
-        if cfg.arch == "transformer": stages.append(attn(L, L, cfg.qry_self_k, cfg.chunk_size, cross=False) + L * 2 * d_mlp)
+        stages.append(q * 4 * d + attn(q, n_ctx, cfg.local_k, attn_chunk))
+        if cfg.arch == "transformer": stages.append(attn(L, L, cfg.qry_self_k, attn_chunk, cross=False) + L * 2 * d_mlp)
     floats = batch * (q * 2 * d + n_ctx * 4 * d + max(stages)) + batch * n_qry * 8 * C
     return 4 * floats / 2 ** 20
 
@@ -68,10 +69,12 @@ def bench_velocity(config:dict, # ModelConfig as a dict
                    chunk:int|None=None, # queries per model call (`flow.field_velocity`'s chunk)
                    batch:int=1, # images
                    seed:int=0, # draws the inputs
+                   attn_chunk:int|None=None, # queries per chunk inside the attentions (`models.set_query_chunks`)
                   ) -> dict: # res, Nq, ms, peak_mb, est_mb
     "Time and peak resident memory (above the warmed-up process) of one velocity evaluation on a res² grid."
     cfg = ModelConfig.from_dict(config)
     m = build_model(cfg).eval()
+    if attn_chunk is not None: set_query_chunks(m, attn_chunk)
     g = as_generator(seed, name="seed")
     cxy, cv = torch.rand(batch, n_ctx, 2, generator=g), torch.rand(batch, n_ctx, cfg.channels, generator=g) * 2 - 1
     q = pixel_grid(res, res)[None].expand(batch, -1, -1).contiguous()
@@ -81,7 +84,7 @@ def bench_velocity(config:dict, # ModelConfig as a dict
     with torch.no_grad(): field_velocity(m, cxy, cv, q, chunk=chunk)(x, t)
     ms = 1000 * (time.perf_counter() - t0)
     return {"res": res, "Nq": res * res, "ms": ms, "peak_mb": peak_rss_mb(start),
-            "est_mb": estimate_memory_mb(cfg, n_ctx, res * res, batch, chunk)}
+            "est_mb": estimate_memory_mb(cfg, n_ctx, res * res, batch, chunk, attn_chunk=attn_chunk)}
 
 def bench_velocity_subprocess(timeout:float=900, # seconds before the child is killed
                               threads:int=1, # torch threads in the child
@@ -96,11 +99,12 @@ def bench_velocity_subprocess(timeout:float=900, # seconds before the child is k
 def fit_chunk(cfg:ModelConfig, # the model's config
               n_ctx:int, n_qry:int, batch:int, # problem size
               budget_mb:float, # memory budget
+              attn_chunk:int|None=None, # queries per chunk inside the attentions
              ) -> int|None: # None: one pass fits; else the largest power-of-two chunk that fits
     "The largest query chunk (a power of two, at least 256) whose estimated memory fits the budget."
-    if estimate_memory_mb(cfg, n_ctx, n_qry, batch) <= budget_mb: return None
+    if estimate_memory_mb(cfg, n_ctx, n_qry, batch, attn_chunk=attn_chunk) <= budget_mb: return None
     c = 1 << int(math.log2(n_qry))
-    while c > 256 and estimate_memory_mb(cfg, n_ctx, n_qry, batch, c) > budget_mb: c //= 2
+    while c > 256 and estimate_memory_mb(cfg, n_ctx, n_qry, batch, c, attn_chunk=attn_chunk) > budget_mb: c //= 2
     return c
 
 def plan_chunks(cfg:ModelConfig, # the model's config
@@ -109,6 +113,7 @@ def plan_chunks(cfg:ModelConfig, # the model's config
                 batch:int, # images
                 budget_mb:float, # memory budget
                 chunk:int|None=None, # queries per model call; None: chosen from the budget (query-independent models)
+                attn_chunk:int|None=None, # queries per chunk inside the attentions
                ) -> dict: # r -> (chunk, estimated MB)
     "The query chunk and memory estimate at each resolution, refusing what does not fit the budget (MemoryError)."
     if isinstance(budget_mb, bool) or not isinstance(budget_mb, (int, float)) or not math.isfinite(budget_mb) or budget_mb <= 0:
@@ -117,12 +122,12 @@ def plan_chunks(cfg:ModelConfig, # the model's config
     for r in resolutions:
         c = chunk
         if c is None:
-            c = fit_chunk(cfg, n_ctx, r * r, batch, budget_mb)
+            c = fit_chunk(cfg, n_ctx, r * r, batch, budget_mb, attn_chunk)
             if c is not None and not cfg.qry_independent:
-                raise MemoryError(f"resolutions: at {r}² the estimate is {estimate_memory_mb(cfg, n_ctx, r * r, batch):.0f} MB > "
+                raise MemoryError(f"resolutions: at {r}² the estimate is {estimate_memory_mb(cfg, n_ctx, r * r, batch, attn_chunk=attn_chunk):.0f} MB > "
                                   f"budget_mb={budget_mb:.0f} for a model whose queries interact; pass chunk= (changes the "
                                   f"output), rebuild it with qry_self_k (approximate) or raise the budget")
-        est = estimate_memory_mb(cfg, n_ctx, r * r, batch, c)
+        est = estimate_memory_mb(cfg, n_ctx, r * r, batch, c, attn_chunk=attn_chunk)
         if est > budget_mb: raise MemoryError(f"resolutions: at {r}² even chunk={c} needs {est:.0f} MB > budget_mb={budget_mb:.0f}")
         out[r] = (c, est)
     return out
@@ -194,7 +199,7 @@ def superres_figure(result:dict, image:int=0):
 
 # %% ../nbs/11_superres.ipynb #4e00176f
 def bench_variants(preset_or_cfg, # preset name or ModelConfig
-                   variants:dict, # name -> {"changes": {...ModelConfig fields}, "chunk": int|None}
+                   variants:dict, # name -> {"changes": {...ModelConfig fields}, "chunk": int|None, "attn_chunk": int|None}
                    resolutions=(32, 64, 128, 256), # grids
                    timeout:float=900, # per measurement
                    skip_above_ms:float=float("inf"), # stop a variant once a measurement exceeds this
@@ -207,7 +212,7 @@ def bench_variants(preset_or_cfg, # preset name or ModelConfig
     for vname, v in variants.items():
         cfg = base.replace(**v.get("changes", {}))
         for r in resolutions:
-            b = bench_velocity_subprocess(timeout=timeout, config=cfg.to_dict(), res=r, chunk=v.get("chunk"))
+            b = bench_velocity_subprocess(timeout=timeout, config=cfg.to_dict(), res=r, chunk=v.get("chunk"), attn_chunk=v.get("attn_chunk"))
             rows.append({"model": label, "variant": vname, **b})
             if b["ms"] > skip_above_ms: break
     return rows
@@ -236,7 +241,7 @@ def scaling_figure(rows:list, budget_mb:float=4096):
 # %% ../nbs/11_superres.ipynb #15712cc3
 def variant_quality(model:nn.Module, # V1/V2 FieldModel
                     images:torch.Tensor, highres, # observed 32² images and r -> real crops
-                    variants:dict, # name -> {"changes": {...}, "chunk": int|None}; the first is the reference
+                    variants:dict, # name -> {"changes": {...}, "chunk": int|None, "attn_chunk": int|None}; the first is the reference
                     resolutions=(64, 128), ratio:float=0.2, seed:int=0,
                    ) -> list: # rows: variant, res, PSNR, max/mean |Δ| to the reference, s/img
     "PSNR against the real crops and distance to the first variant's output, for each variant of a model."
@@ -245,7 +250,8 @@ def variant_quality(model:nn.Module, # V1/V2 FieldModel
     for r in resolutions:
         gt, kind = truth_at(images, r, highres); ref = None
         for vname, v in variants.items():
-            m = rebuild_model(model, **v.get("changes", {})) if v.get("changes") else model
+            m = rebuild_model(model, **v.get("changes", {})) if (v.get("changes") or v.get("attn_chunk")) else model
+            if v.get("attn_chunk"): set_query_chunks(m, v["attn_chunk"])
             out = reconstruct(m, obs, r, "mean", seed=seed, chunk=v.get("chunk"))
             if ref is None: ref = out["mean"]
             d = (out["mean"] - ref).abs()
@@ -275,22 +281,23 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     "Run `mambaflow superres`: scores against real crops at each resolution (+ the scaling table with --bench)."
     import matplotlib.pyplot as plt
     model, cfg = load_model_cfg(args.run_dir, args.device)
-    changes = {k: v for k, v in (("qry_self_k", args.qry_self_k), ("chunk_size", args.attn_chunk)) if v is not None}
+    changes = {"qry_self_k": args.qry_self_k} if args.qry_self_k is not None else {}
     if changes: model = rebuild_model(model, **changes)
+    if args.attn_chunk is not None: set_query_chunks(model, args.attn_chunk)
     images, highres, source = real_crop_images(args.n_images)
     out = Path(args.out) if args.out else Path(args.run_dir) / "superres"; out.mkdir(parents=True, exist_ok=True)
     nc = n_observed(images.shape[1], images.shape[2], cfg.ratio)
-    plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk)   # as the library: refuses past the budget
+    plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk, args.attn_chunk)   # as the library: refuses past the budget
     chunk = min((c for c, _ in plan.values() if c is not None), default=None)
     res = superres_table(model, images, highres, tuple(args.resolutions), tuple(args.samplers), args.steps, cfg.ratio,
                          args.seed, chunk=chunk, label=cfg.model, progress=not getattr(args, "no_progress", False))
     text = (f"# Zero-shot super-resolution: {cfg.model} ({args.run_dir})\n\n- {source}\n"
-            f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; config changes {changes or 'none'}\n\n")
+            f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; attention chunk {args.attn_chunk}; config changes {changes or 'none'}\n\n")
     text += format_table(res["rows"], ".4g", columns=[c for c in TABLE_COLS if c != "PSNR hidden"]) + "\n"
     atomic_write_text(out / "superres_results.txt", text)
     fig = superres_figure(res); atomic_savefig(fig, out / "superres.png", dpi=60); plt.close(fig)
     if args.bench:
-        rows = bench_variants(model.config, {"as loaded": {"chunk": chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
+        rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
         atomic_write_text(out / "scaling.txt", format_table(rows, ".4g") + "\n")
         fig = scaling_figure(rows, args.budget_mb); atomic_savefig(fig, out / "scaling.png", dpi=60); plt.close(fig)
     print(text); print(f"wrote {out}")
