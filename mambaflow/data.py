@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import as_generator, check_tensor, atomic_write_bytes, format_table
+from .core import as_generator, check_tensor, atomic_write_bytes, format_table, image_grid
 
 # %% auto #0
 __all__ = ['CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP', 'EMBEDDED_PATCH',
@@ -706,7 +706,6 @@ def show_observations(images:torch.Tensor, # (N, H, W, C) in [0,1], C in {1, 3}
                       size:float=1.3, # inches per panel
                      ):
     "A grid with each image above its observed pixels (unobserved shown as `background`); returns the Figure."
-    import matplotlib.pyplot as plt
     check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
     N, H, W, C = images.shape
     if C not in (1, 3): raise ValueError(f"images: expected 1 or 3 channels, got shape {tuple(images.shape)}")
@@ -717,13 +716,10 @@ def show_observations(images:torch.Tensor, # (N, H, W, C) in [0,1], C in {1, 3}
     m = masks.reshape(N, H, W, 1).cpu(); x = images.detach().cpu()
     obs = torch.where(m, x, torch.full_like(x, background))
     ncols = max(1, min(ncols, N)); nrows = -(-N // ncols)
-    fig, axs = plt.subplots(2 * nrows, ncols, figsize=(size * ncols, 2 * size * nrows), squeeze=False)
-    for ax in axs.flat: ax.axis("off")
-    for k in range(N):
-        r, c = divmod(k, ncols)
-        for row, im in ((2 * r, x[k]), (2 * r + 1, obs[k])):
-            axs[row, c].imshow((im[..., 0] if C == 1 else im).numpy(), cmap="gray" if C == 1 else None, vmin=0, vmax=1, interpolation="nearest")
-        if titles is not None: axs[2 * r, c].set_title(str(titles[k]), fontsize=7)
-        axs[2 * r + 1, c].set_title(f"{int(m[k].sum())}/{H*W} seen", fontsize=7)
-    fig.tight_layout()
+    panels = []
+    for r in range(nrows):
+        ks = range(r * ncols, min(N, (r + 1) * ncols))
+        panels.append([{"image": x[k], "title": "" if titles is None else str(titles[k])} for k in ks])
+        panels.append([{"image": obs[k], "title": f"{int(m[k].sum())}/{H*W} seen"} for k in ks])
+    fig = image_grid(panels, size=size, fontsize=7)
     return fig
