@@ -51,6 +51,7 @@ class ModelConfig:
     local_k:int|None=None # None: global cross-attention; k: each query reads its k nearest observed pixels
     qry_self_k:int|None=None # V2/transformer: query self-attention among the k nearest queries (None: global)
     qry_independent:bool=False # queries skip the scan / self-attention: each query's output ignores the others
+    read_residual:bool=True # V1/transformer read-out h_q + CrossAttn(LN h_q, LN h_c), then LN; False: the seeds' V1, CrossAttn(h_q, h_c) alone
     channels:int=3 # C: value channels
     fourier_seed:int=0 # seed of the Fourier frequencies
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
@@ -117,6 +118,8 @@ PRESETS:dict[str, ModelConfig] = {
     "v2": ModelConfig(arch="v2", d_model=256, n_fwd=4, n_bwd=4, n_freq=256, heads=8, perceiver_iters=2),
     "transformer": ModelConfig(arch="transformer", d_model=256, n_layers=6, n_freq=256, heads=8),
     "v1_small": ModelConfig(arch="v1", d_model=64, n_layers=2, n_freq=32, heads=4),
+    "v1_seeds": ModelConfig(arch="v1", d_model=512, n_layers=6, n_freq=256, heads=8, read_residual=False),
+    "v1_small_seeds": ModelConfig(arch="v1", d_model=64, n_layers=2, n_freq=32, heads=4, read_residual=False),
     "v2_small": ModelConfig(arch="v2", d_model=64, n_fwd=1, n_bwd=1, n_freq=32, heads=4, mlp_ratio=2),
     "transformer_small": ModelConfig(arch="transformer", d_model=64, n_layers=2, n_freq=32, heads=4, mlp_ratio=2),
     "local_small": ModelConfig(arch="v2", d_model=64, n_fwd=1, n_bwd=1, expand=1, n_freq=32, heads=8, mlp_ratio=2,
@@ -223,7 +226,8 @@ class FieldModel(nn.Module):
                                     self_attn_k=None if cfg.qry_independent else cfg.qry_self_k,
                                     cross_attn_k=cfg.local_k, self_attn=not cfg.qry_independent)
         else:
-            self.norm_q, self.norm_c, self.norm_out = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+            if cfg.read_residual: self.norm_q, self.norm_c, self.norm_out = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+            else: self.norm_q = self.norm_c = nn.Identity()     # the seeds' V1: no norm around the cross-attention
             self.cross = (CrossAttention(d, d, cfg.heads, None) if cfg.local_k is None else
                           LocalCrossAttention(d, d, cfg.heads, k=cfg.local_k, chunk_size=4096))
         self.decoder = MLP(d, cfg.decoder_hidden or 2 * d, cfg.channels)
@@ -247,14 +251,14 @@ class FieldModel(nn.Module):
         return unpermute_tokens(h[:, :Nc], p_c), unpermute_tokens(h[:, Nc:], p_q)
 
     def read(self, h_c, h_q, ctx_xy, qry_xy) -> torch.Tensor: # (B, Nq, d)
-        "Queries collect the context: the perceiver (V2) or one pre-norm residual cross-attention (V1, transformer)."
+        "Queries collect the context: the perceiver (V2) or one cross-attention (V1, transformer: pre-norm residual, or the seeds' bare one)."
         if self.config.local_k is not None:   # kNN ties (equidistant pixels) broken by row-major position, not arrival order
             p = sequence_order(ctx_xy, "rowmajor")
             h_c, ctx_xy = permute_tokens(h_c, p), permute_tokens(ctx_xy, p)
         if self.config.arch == "v2": return self.reader(h_q, h_c, qry_xy, ctx_xy)
         if self.config.local_k is None: a = self.cross(self.norm_q(h_q), self.norm_c(h_c))
         else: a = self.cross(self.norm_q(h_q), qry_xy, self.norm_c(h_c), ctx_xy)
-        return self.norm_out(h_q + a)
+        return self.norm_out(h_q + a) if self.config.read_residual else a   # the seeds' V1 decodes the attention alone
 
     def forward(self, ctx_xy:torch.Tensor, # (B, Nc, 2) observed pixel centres in [0,1]
                 ctx_val:torch.Tensor, # (B, Nc, C) observed values in [-1,1]
