@@ -26,7 +26,7 @@ __all__ = ['BEST_PRESET', 'ARMS', 'PARTS', 'MAMBA_SSM_VERSION', 'MAMBA_SSM_SDIST
            'gpu_run', 'collect_results', 'results_dir', 'measured_on', 'render_gpu', 'loss_figure', 'main']
 
 # %% ../nbs/15_gpu_run.ipynb #bce8e158
-BEST_PRESET = "local_small"   # the book's best field model: its successor replaces it here, in this one line
+BEST_PRESET = "grid_conv_gpu"   # the book's best field model (09a's grid_conv) at a GPU size: one line to change
 ARMS = (("v1", "v1"), ("v2", "v2"), ("best", BEST_PRESET))   # (arm, preset): V1 and V2 at the seeds' sizes
 PARTS = ("train", "sampling", "checkpoint", "parity")        # one results file each: <part>.json
 MAMBA_SSM_VERSION = "2.3.2.post1"
@@ -35,7 +35,7 @@ MAMBA_SSM_BUILT = "mamba_ssm-built.tar.gz"                   # a finished build,
 CIFAR_TAR = "cifar10-train-jpeg.tar.gz"
 BUILD_DIR = Path(os.environ.get("MAMBAFLOW_BUILD_DIR", "/tmp/mambaflow-mamba-ssm-build"))
 CHECKPOINT_NAME = "best_gpu_fp16"                            # .safetensors + .json
-TINY_OVERRIDES = dict(d_model=16, n_layers=1, n_fwd=1, n_bwd=1, n_freq=8, heads=2, perceiver_iters=1)
+TINY_OVERRIDES = dict(d_model=16, n_layers=1, n_fwd=1, n_bwd=1, n_freq=8, heads=2, perceiver_iters=1, decoder_hidden=16)
 
 # %% ../nbs/15_gpu_run.ipynb #3ab6441d
 @dataclass
@@ -232,7 +232,7 @@ def train_arm(arm:str, # the arm's name ("v1", "v2", "best")
              ) -> dict: # speed, memory, curves, held-out scores
     "Train one arm with `evaluate.main_job` and measure it."
     device = resolve_device(plan.device)
-    cfg = TrainConfig(model=preset, model_overrides=dict(plan.overrides), data=plan.data, amp=True, batch_size=plan.batch_size,
+    cfg = TrainConfig.for_preset(preset, model_overrides=dict(plan.overrides), data=plan.data, amp=True, batch_size=plan.batch_size,
                       val_fraction=plan.val_fraction, n_val=plan.n_val, log_every=plan.log_every, device=str(device), progress=False)
     out = Path(runs_dir) / arm
     shutil.rmtree(out, ignore_errors=True)

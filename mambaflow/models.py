@@ -378,6 +378,7 @@ class GridFieldModel(nn.Module):
 # %% ../nbs/08_models.ipynb #ee36d7c9
 PRESETS.update({
     "grid_conv": ModelConfig(arch="grid", grid_encoder="conv", d_model=48, n_layers=6, decoder_hidden=64, prediction="data"),
+    "grid_conv_gpu": ModelConfig(arch="grid", grid_encoder="conv", d_model=128, n_layers=10, decoder_hidden=128, prediction="data"),
     "grid_mamba": ModelConfig(arch="grid", grid_encoder="mamba", grid_scan="cross", grid_patch=2, d_model=48, n_layers=2,
                               d_state=8, expand=1, decoder_hidden=64, prediction="data"),
 })
