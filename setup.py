@@ -25,7 +25,7 @@ setuptools.setup(
     description=cfg['description'],
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
-    url=cfg['git_url'],
+    url=cfg.get('git_url') or None,
     author=cfg['author'],
     author_email=cfg['author_email'],
     license=lic[0],
