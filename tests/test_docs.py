@@ -1,0 +1,67 @@
+"""The documentation site (`python tools/build_docs.py`): the notebook clean-up, the checks on the
+built pages (they must catch a broken link and an asset from the network), and a full build."""
+import importlib.util, json, re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools" / "build_docs.py")
+bd = importlib.util.module_from_spec(spec); spec.loader.exec_module(bd)
+
+
+def code(src, outputs=()): return {"cell_type": "code", "source": src, "metadata": {}, "outputs": list(outputs), "execution_count": None}
+
+
+def test_directives_are_stripped_and_hidden_cells_dropped():
+    out = {"output_type": "stream", "name": "stdout", "text": "42\n"}
+    assert bd.book_cell(code("#| hide\nfrom nbdev.showdoc import *")) is None
+    assert bd.book_cell(code("#| default_exp core")) is None
+    assert bd.book_cell(code("#| hide\nimport nbdev; nbdev.nbdev_export()")) is None
+    assert bd.book_cell(code("nbdev_export()")) is None
+    c = bd.book_cell(code("#| export\ndef f(x): return x", [out]))
+    assert c["source"] == "def f(x): return x" and c["outputs"] == [out]
+    c = bd.book_cell(code("#| echo: false\nprint(42)", [out]))
+    assert c["metadata"]["tags"] == ["remove_input"] and c["outputs"] == [out]
+    assert bd.book_cell(code("#| output: false\nprint(42)", [out]))["outputs"] == []
+    w = {"output_type": "display_data", "metadata": {}, "data": {"application/vnd.jupyter.widget-view+json": {}, "text/plain": "VBox()"}}
+    assert bd.book_cell(code("ui", [w]))["outputs"][0]["data"] == {"text/plain": "VBox()"}
+
+
+def test_reading_order_is_index_then_numbers():
+    names = [p.stem for p in bd.chapters()]
+    assert names[0] == "index" and names[1:] == sorted(names[1:]) and "00_core" in names and "15_gpu_run" in names
+
+
+def test_check_site_catches_broken_links_and_network_assets(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="b.html#x">ok</a><a href="https://example.org">a link out is fine</a>'
+                                     '<img src="img/p.png"><script src="b.js"></script><a href="/b.html">root</a>')
+    (tmp_path / "b.html").write_text("<p>b</p>"); (tmp_path / "b.js").write_text(""); (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "p.png").write_bytes(b"")
+    assert bd.check_site(tmp_path) == []
+    (tmp_path / "c.html").write_text('<a href="missing.html">x</a><script src="https://cdn.example/m.js"></script>'
+                                     '<link rel="stylesheet" href="//fonts.example/css">')
+    (tmp_path / "s.css").write_text("@import url('https://fonts.example/x.css'); .a{background:url(img/p.png)}")
+    problems = bd.check_site(tmp_path)
+    assert len(problems) == 4, problems
+    assert any("missing.html" in p for p in problems) and any("cdn.example" in p for p in problems)
+
+
+def test_api_page_shows_docstrings_and_docments():
+    md = bd.api_page("metrics", "05_metrics")
+    assert "## `psnr`" in md and "psnr(pred" in md
+    assert "| `data_range` |" in md  # a docment became a table row
+    assert "(../05_metrics.ipynb)" in md
+
+
+def test_the_site_builds_offline_with_every_chapter(tmp_path):
+    site = tmp_path / "site"
+    problems = bd.build(site, work=tmp_path / "work", quiet=True)
+    assert problems == [], problems
+    for nb in bd.chapters():
+        page = site / f"{nb.stem}.html"
+        assert page.exists(), f"no page for {nb.name}"
+    for mod in ["core", "metrics", "models", "explorer"]:
+        assert (site / "api" / f"{mod}.html").exists()
+    html = (site / "03_flow_matching.html").read_text()
+    assert "assets/mathjax/MathJax.js" in html and (site / "assets" / "mathjax" / "MathJax.js").exists()
+    assert not re.search(r"#\s*\|\s*(export|hide|default_exp)", html), "an nbdev directive reached the page"
+    assert (site / "search" / "search_index.json").exists()
