@@ -172,6 +172,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': 'http://127
                                     'mambaflow.explorer.Explorer.widget': ('explorer.html#explorer.widget', 'mambaflow/explorer.py'),
                                     'mambaflow.explorer.explore': ('explorer.html#explore', 'mambaflow/explorer.py'),
                                     'mambaflow.explorer.explorer_figure': ('explorer.html#explorer_figure', 'mambaflow/explorer.py'),
+                                    'mambaflow.explorer.figure_html': ('explorer.html#figure_html', 'mambaflow/explorer.py'),
                                     'mambaflow.explorer.sampler_kwargs': ('explorer.html#sampler_kwargs', 'mambaflow/explorer.py')},
             'mambaflow.field_design': { 'mambaflow.field_design.design_recipes': ( 'field_design.html#design_recipes',
                                                                                    'mambaflow/field_design.py'),
