@@ -1,7 +1,9 @@
 """The documentation site (`python tools/build_docs.py`): the notebook clean-up, the checks on the
 built pages (they must catch a broken link and an asset from the network), and a full build."""
-import importlib.util, json, re
+import importlib.util, json, re, shutil
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools" / "build_docs.py")
@@ -52,10 +54,15 @@ def test_api_page_shows_docstrings_and_docments():
     assert "(../05_metrics.ipynb)" in md
 
 
-def test_the_site_builds_offline_with_every_chapter(tmp_path):
-    site = tmp_path / "site"
-    problems = bd.build(site, work=tmp_path / "work", quiet=True)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("docs")
+    problems = bd.build(tmp / "site", work=tmp / "work", quiet=True)
     assert problems == [], problems
+    return tmp / "site"
+
+
+def test_the_site_builds_offline_with_every_chapter(site):
     for nb in bd.chapters():
         page = site / f"{nb.stem}.html"
         assert page.exists(), f"no page for {nb.name}"
@@ -65,3 +72,28 @@ def test_the_site_builds_offline_with_every_chapter(tmp_path):
     assert "assets/mathjax/MathJax.js" in html and (site / "assets" / "mathjax" / "MathJax.js").exists()
     assert not re.search(r"#\s*\|\s*(export|hide|default_exp)", html), "an nbdev directive reached the page"
     assert (site / "search" / "search_index.json").exists()
+
+
+def test_math_renders_offline_in_chromium(site):
+    "Open every chapter from disk in headless Chromium: MathJax typesets all its maths, and no request leaves the machine."
+    chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+    if chromium is None: pytest.skip("no Chromium on this machine (Debian: apt-get install chromium): math rendering not checked")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: math rendering not checked")
+    counts, urls = {}, []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: urls.append(r.url))
+            for nb in bd.chapters():
+                page.goto((site / f"{nb.stem}.html").as_uri())
+                page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=120_000)
+                counts[nb.stem] = page.evaluate("[document.querySelectorAll('span.MathJax').length, "
+                                                "document.querySelectorAll('script[type^=\"math/tex\"]').length, "
+                                                "document.querySelectorAll('.MathJax .merror, .MathJax_Error').length]")
+        finally:
+            browser.close()
+    assert counts["01_sde"][1] > 50, counts["01_sde"]            # the SDE chapter is mostly maths
+    for name, (typeset, sources, errors) in counts.items():
+        assert typeset == sources and errors == 0, (name, typeset, sources, errors)
+    assert [u for u in urls if not u.startswith(("file:", "data:", "about:"))] == []

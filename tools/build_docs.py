@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS, WORK = ROOT / "nbs", ROOT / "_docs"
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*?)\s*$")
 
 
@@ -193,6 +192,11 @@ def prepare(src: Path) -> list:
     (src / "api").mkdir(parents=True)
     import jupyter_server_mathjax
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", src / "assets" / "mathjax")
+    # the package ships MathJax's STIX-Web fonts only: use them (with the default TeX fonts primes fail to typeset)
+    (src / "assets" / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
+    (src / "assets" / "mathjax" / "config" / "local" / "mambaflow.js").write_text(
+        'MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});\n'
+        'MathJax.Ajax.loadComplete("[MathJax]/config/local/mambaflow.js");\n')
     book, api = [], []
     for p in chapters():
         nb = json.loads(p.read_text(encoding="utf-8"))
