@@ -97,3 +97,33 @@ def test_math_renders_offline_in_chromium(site):
     for name, (typeset, sources, errors) in counts.items():
         assert typeset == sources and errors == 0, (name, typeset, sources, errors)
     assert [u for u in urls if not u.startswith(("file:", "data:", "about:"))] == []
+
+
+# nbdev's docs processor runs every cell that imports, and warns (or, in 03, crashed with a NameError)
+# on a cell that also computes: imports stand in cells of their own. Notebooks being edited on another
+# branch still have such cells; strict, so that the list shrinks as they are split.
+MIXED_ELSEWHERE = {"04_data", "08_models", "08a_inference", "09_training", "10_evaluation", "11_superres",
+                   "12_six_db", "14_cli", "index"}
+
+
+def mixed_cells(nb_path):
+    "Ids of code cells (not exported) whose code holds an import and also an expression or assignment (nbdev's rule)."
+    import ast
+    out = []
+    for c in json.loads(nb_path.read_text())["cells"]:
+        if c["cell_type"] != "code": continue
+        d, code = bd.directives("".join(c["source"]))
+        if d.keys() & {"export", "exports", "exporti", "exec_doc"} or d.get("eval") == "false" or "nbdev_export" in code:
+            continue
+        try: tree = ast.parse("\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        except SyntaxError: continue
+        has = lambda types: any(isinstance(n, types) for n in ast.walk(tree))
+        if has((ast.Import, ast.ImportFrom)) and has((ast.Expr, ast.Assign)): out.append(c["id"])
+    return out
+
+
+@pytest.mark.parametrize("nb", [p.stem for p in bd.chapters()])
+def test_imports_stand_in_cells_of_their_own(nb, request):
+    if nb in MIXED_ELSEWHERE:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="cells to split when the other branch lands"))
+    assert mixed_cells(bd.NBS / f"{nb}.ipynb") == []
