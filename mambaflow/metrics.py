@@ -292,10 +292,12 @@ def all_metrics(pred:torch.Tensor, # (B,H,W,C) prediction in [0,1]
                 mask:torch.Tensor|None=None, # bool (H,W) or (B,H,W): score only where True (not the LPIPS pair)
                 lpips_net:str="alex", # LPIPS backbone
                ) -> dict[str, torch.Tensor]: # psnr, ssim, mse, mae, st_lpips, lpips, speckle: each (B,)
-    "Every metric of this module per image: PSNR, SSIM, MSE, MAE, ST-LPIPS (alex), LPIPS (NaN if unavailable), speckle index."
+    "Every metric of this module per image: PSNR, SSIM, MSE, MAE, ST-LPIPS (alex; NaN below 32 px), LPIPS (NaN if unavailable), speckle index."
+    nan = torch.full(pred.shape[:1], float("nan"), dtype=pred.dtype, device=pred.device)
     return {"psnr": psnr(pred, target, mask=mask), "ssim": ssim(pred, target, mask=mask),
             "mse": mse(pred, target, mask=mask), "mae": mae(pred, target, mask=mask),
-            "st_lpips": st_lpips_distance(pred, target), "lpips": lpips_distance(pred, target, net=lpips_net), "speckle": speckle_index(pred, target, mask=mask)}
+            "st_lpips": st_lpips_distance(pred, target) if min(pred.shape[1:3]) >= 32 else nan,
+            "lpips": lpips_distance(pred, target, net=lpips_net), "speckle": speckle_index(pred, target, mask=mask)}
 
 # %% ../nbs/05_metrics.ipynb #c8783202
 BASELINES = ("nearest", "linear", "cubic", "biharmonic")
