@@ -10,7 +10,7 @@ cfg = ConfigParser(delimiters=['='])
 cfg.read('settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+licenses = {'apache2': 'Apache-2.0'}   # SPDX expression (setuptools deprecates License :: classifiers)
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable',
             '6 - Mature', '7 - Inactive']
 lic = licenses[cfg['license']]
@@ -25,13 +25,13 @@ setuptools.setup(
     description=cfg['description'],
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
-    url=cfg['git_url'],
+    url=cfg.get('git_url') or None,
     author=cfg['author'],
     author_email=cfg['author_email'],
-    license=lic[0],
+    license=lic,
+    license_files=['LICENSE'],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'],
-                 'License :: ' + lic[1],
                  'Natural Language :: ' + cfg['language'],
                  'Programming Language :: Python :: 3'],
     keywords=cfg['keywords'],

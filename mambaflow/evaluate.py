@@ -14,30 +14,32 @@ from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text
                             resolve_device, shrink, in_test, write_results, image_grid)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
-from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio
+from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 from .models import build_model, set_query_chunks
 from .inference import reconstruct, model_device
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'score',
            'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
-           'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart', 'reconstruction_figure',
-           'main_job', 'show_main_job', 'run_test_images', 'evaluate_run', 'load_model_cfg', 'rebuild_model',
-           'show_results_folder', 'compare_runs', 'improvement_chart', 'add_evaluate_args', 'evaluate_cli']
+           'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
+           'reconstruction_figure', 'main_job', 'show_main_job', 'run_test_images', 'evaluate_run', 'load_model_cfg',
+           'rebuild_model', 'show_results_folder', 'compare_runs', 'improvement_chart', 'add_evaluate_args',
+           'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
-METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", "LPIPS", "speckle", "HF ratio")
-TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
+METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio")
+TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
 
 def score(pred:torch.Tensor, # (N,H,W,C) in [0,1]
           truth:torch.Tensor, # (N,H,W,C) in [0,1]
           hidden:torch.Tensor|None=None, # bool (N,H,W): the unobserved pixels (native grid only)
-         ) -> dict: # per-image tensors: PSNR, SSIM, MSE, MAE, LPIPS, speckle, HF ratio[, PSNR hidden]
+         ) -> dict: # per-image tensors: PSNR, SSIM, MSE, MAE, ST-LPIPS (alex), LPIPS, speckle, HF ratio[, PSNR hidden]
     "Every metric per image, under the table's column names."
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # LPIPS unavailable: one NaN column, said in the prose
         m = all_metrics(pred.float(), truth.float())
-    out = {"PSNR": m["psnr"], "SSIM": m["ssim"], "MSE": m["mse"], "MAE": m["mae"], "LPIPS": m["lpips"], "speckle": m["speckle"],
+    out = {"PSNR": m["psnr"], "SSIM": m["ssim"], "MSE": m["mse"], "MAE": m["mae"], ST_LPIPS_COLUMN: m["st_lpips"], "LPIPS": m["lpips"],
+           "speckle": m["speckle"],
            "HF ratio": hf_energy_ratio(pred.float(), truth.float())}
     if hidden is not None: out["PSNR hidden"] = psnr(pred.float(), truth.float(), mask=hidden)
     return out
@@ -180,6 +182,33 @@ def claims_table(per_image:dict, # paired per-image metrics
             if not all(g["psnr_db"] - 2 * g["psnr_db_se"] > 0 for g in margins): verdict = "inconclusive (an arm is at the floor)"
         rows.append({**row, "verdict": verdict})
     return rows
+
+def claims_figure(per_image:dict, # paired per-image metrics, as for `claims_table`
+                  comparisons:list, # as for `claims_table`
+                  metric:str="PSNR", # the per-image metric drawn
+                 ):
+    "The claims table drawn with seaborn: each paired change and each arm's margin over the floor (mean ± 2 s.e., the verdict's rule), and the per-image distribution of every method involved."
+    import matplotlib.pyplot as plt, pandas as pd, seaborn as sns
+    name = lambda k: k if isinstance(k, str) else " ".join(map(str, k))
+    effects, methods = [], []
+    for key, label, ctl, trt, *fl in comparisons:
+        pairs = [("treatment − control", ctl, trt)] + [(f"{name(arm)} − floor", f, arm) for arm, f in (fl[0] if fl else [])]
+        for what, a, b in pairs:
+            d = (per_image[b][metric] - per_image[a][metric]).double().tolist()
+            effects += [{"comparison": label, "paired difference": what, metric: v} for v in d]
+            methods += [k for k in (a, b) if k not in methods]
+    dist = [{"method": name(k), metric: v} for k in methods for v in per_image[k][metric].double().tolist()]
+    fig, ax = plt.subplots(1, 2, figsize=(12, 1.2 + 0.55 * max(len(comparisons) * 2, len(methods))),
+                           gridspec_kw={"width_ratios": [1.2, 1]})
+    sns.pointplot(pd.DataFrame(effects), x=metric, y="comparison", hue="paired difference", errorbar=("se", 2),
+                  dodge=0.5, linestyle="none", markersize=5, capsize=0.15, ax=ax[0])
+    ax[0].axvline(0, color="k", lw=0.8); ax[0].set_xlabel(f"paired change in {metric} (mean ± 2 s.e.)")
+    ax[0].legend(fontsize=7, title=None, loc="best")
+    sns.boxplot(pd.DataFrame(dist), x=metric, y="method", color="0.85", fliersize=0, ax=ax[1])
+    sns.stripplot(pd.DataFrame(dist), x=metric, y="method", size=2.5, alpha=0.6, jitter=0.2, ax=ax[1])
+    ax[1].set_xlabel(f"{metric} per image"); ax[1].set_ylabel("")
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/10_evaluation.ipynb #abd5435a
 def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
@@ -401,6 +430,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     text = _header(f"Sampler comparison: {cfg.model} ({Path(run).name})", [
         f"{len(images)} {source}; {ratio:.0%} of the 32² pixels observed; {steps} steps per sampler; seed {seed}",
         f"sampler settings: " + ", ".join(f"{s} {SAMPLER_DEFAULTS.get(s, {})}" for s in samplers),
+        f"{ST_LPIPS_COLUMN}: shift-tolerant LPIPS from the stlpips-pytorch weights, not comparable with published LPIPS",
         "LPIPS: NaN where the optional `lpips` package is unavailable",
         "PSNR hidden: unobserved pixels only (native grid)"])
     text += format_table(res["rows"], ".4g", columns=TABLE_COLS) + "\n\n## Seeds' claims\n\n" + format_table(claims) + "\n"
@@ -492,8 +522,9 @@ def compare_runs(run_a, # the control run (V1)
                             "± s.e. (%)": c["speckle_pct_se"]})
     fk = lambda r: (labels[0], r, "biharmonic") if (labels[0], r, "biharmonic") in per else (labels[0], r, "biharmonic+bicubic")
     floor = lambda r: [((lab, r, "posterior mean (t=0)"), fk(r)) for lab in labels] if fk(r) in per else []
-    claims = claims_table(per, [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r))
-                                for r in resolutions for m in model_methods if m in ("heun", "posterior mean (t=0)")])
+    cmp = [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r))
+           for r in resolutions for m in model_methods if m in ("heun", "posterior mean (t=0)")]
+    claims = claims_table(per, cmp)
     rows = ra["rows"] + rb["rows"]
     d = _eval_dir(run_a, out)
     text = _header(f"{labels[0]} vs {labels[1]}", [
@@ -507,6 +538,7 @@ def compare_runs(run_a, # the control run (V1)
                   job="compare_runs", runs=[str(run_a), str(run_b)], labels=list(labels), n_images=len(images), steps=steps)
     fig = _two_run_figure(ra, rb, labels); atomic_savefig(fig, d / "v1_vs_v2_comparison.png", dpi=60); plt.close(fig)
     fig = improvement_chart(improve, labels); atomic_savefig(fig, d / "improvement_chart.png", dpi=60); plt.close(fig)
+    if cmp: fig = claims_figure(per, cmp); atomic_savefig(fig, d / "claims.png", dpi=80); plt.close(fig)
     if verbose: print(text)
     return {"rows": rows, "improvement": improve, "claims": claims, "per_image": per, "text": text, "dir": str(d),
             "a": ra, "b": rb, "labels": labels}

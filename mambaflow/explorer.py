@@ -10,13 +10,13 @@ import torch.nn as nn
 from .core import check_tensor, image_grid
 from .data import observe, embedded_images, embedded_highres
 from .inference import reconstruct
-from .models import pretrained_names, load_pretrained
+from .models import pretrained_names, load_pretrained, PRETRAINED_DEFAULT
 from .flow import FLOW_SAMPLERS
 from .metrics import BASELINES, psnr, ssim, speckle_index
 from .evaluate import baselines_at, truth_at, SAMPLER_DEFAULTS, load_model_cfg
 
 # %% auto #0
-__all__ = ['NOISE_PARAM', 'sampler_kwargs', 'explore', 'explorer_figure', 'Explorer']
+__all__ = ['NOISE_PARAM', 'sampler_kwargs', 'explore', 'explorer_figure', 'figure_html', 'Explorer']
 
 # %% ../nbs/13_explorer.ipynb #44716c71
 NOISE_PARAM = {"seed_sde": "temperature", "seed_ddim": "eta", "reverse_sde": "gamma"}
@@ -62,8 +62,11 @@ def explore(model:nn.Module, # field model
 
 def explorer_figure(out:dict, # from `explore`
                     title:str="", # suptitle
+                    per_row:int=4, # panels per row: the figure wraps instead of growing wide (and its text small)
+                    dpi:int=100, # of this figure, whatever the notebook's default
                    ):
     "Observed | samples | mean | std | baseline | truth, reconstructions titled with PSNR, SSIM and speckle."
+    import textwrap
     obs, truth = out["obs"], out["truth"][0]
     cols = [("observed", obs.image()[0], None)] + [(k, v[0], out["metrics"][k]) for k, v in out["panels"].items()
                                                   if not k.startswith(("nearest", "linear", "cubic", "biharmonic"))]
@@ -72,8 +75,21 @@ def explorer_figure(out:dict, # from `explore`
     cols.append((f"truth ({out['truth_kind']})", truth, None))
     panels = [{"image": im, "title": name if m is None else f"{name}\n{m['PSNR']:.2f} dB, SSIM {m['SSIM']:.3f}\nspeckle {m['speckle']:.2f}",
                **({"cmap": "magma", "vmax": max(float(im.max()), 1e-6)} if im.ndim == 2 else {})} for name, im, m in cols]
-    fig = image_grid([panels], size=1.6, fontsize=7, suptitle=title)
+    rows = [panels[i:i + per_row] for i in range(0, len(panels), per_row)]
+    import matplotlib.pyplot as plt
+    with plt.rc_context({"figure.dpi": dpi}):   # created at this dpi (a later set_dpi is undone by the inline backend)
+        fig = image_grid(rows, size=2.2, fontsize=10, suptitle="\n".join(textwrap.wrap(title, 90)))
+    fig.tight_layout(h_pad=1.5)                     # room for a second row's three-line titles
     return fig
+
+def figure_html(fig, # a matplotlib Figure
+               ) -> str: # an HTML <img> of it at its own dpi, in a box that scrolls sideways when the page is narrower
+    "The figure as the explorer shows it: never scaled down to the notebook's width, so its titles keep their size."
+    import base64, io
+    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight")
+    png = base64.b64encode(buf.getvalue()).decode()
+    return (f'<div class="mambaflow-explorer-figure" style="overflow-x:auto">'
+            f'<img src="data:image/png;base64,{png}" style="max-width:none" alt="explorer figure"></div>')
 
 # %% ../nbs/13_explorer.ipynb #f4b1de9f
 class Explorer:
@@ -84,7 +100,8 @@ class Explorer:
                  resolutions=(32, 64, 96, 128), # choices of output grid
                 ):
         import ipywidgets as w
-        if runs is None: runs = {f"shipped: {n}": n for n in pretrained_names()}
+        if runs is None:  # the shipped models, the book's default first
+            runs = {f"shipped: {n}": n for n in sorted(pretrained_names(), key=lambda n: n != PRETRAINED_DEFAULT)}
         if not runs: raise ValueError("runs: expected at least one run folder, shipped model name or model, got none")
         if images is None:
             images = embedded_images("test")[:32]
@@ -93,7 +110,8 @@ class Explorer:
         st = {"description_width": "90px"}
         self.image = w.IntSlider(0, 0, len(images) - 1, description="image", style=st)
         self.ratio = w.FloatSlider(value=0.2, min=0.05, max=0.6, step=0.05, description="observed", style=st)
-        self.run = w.Dropdown(options=list(self.runs), description="model run", style=st)
+        default = next((k for k, v in self.runs.items() if isinstance(v, str) and v == PRETRAINED_DEFAULT), list(self.runs)[0])
+        self.run = w.Dropdown(options=list(self.runs), value=default, description="model run", style=st)
         self.sampler = w.Dropdown(options=["heun", "seed_sde", "seed_ddim", "reverse_sde", "euler", "rk4", "mean"], value="heun",
                                   description="sampler", style=st)
         self.steps = w.IntSlider(20, 1, 100, description="steps", style=st)
@@ -123,24 +141,32 @@ class Explorer:
                     noise=self.noise.value, res=self.res.value, n_samples=self.n_samples.value, baseline=self.baseline.value,
                     seed=self.seed.value)
 
-    def render(self, _=None, # the button (ignored)
+    def render(self, _=None, # the button when clicked (then an error is shown, not raised)
                show:bool=True, # draw into the output widget (False: only return the figure)
               ):
         "Button handler: run `explore` with the current settings, draw the figure into the output widget, return it."
+        import html, traceback
         import matplotlib.pyplot as plt
+        from IPython.display import HTML
         s = self.settings()
         self.status.value = "rendering…"
-        self.last = explore(self.model(self.run.value), self.images, highres=self.highres, **s)
-        r = self.last["recon"]
-        title = (f"{self.run.value}: image {s['index']}, {s['ratio']:.0%} observed, {s['sampler']} "
-                 f"({s['steps']} steps, {NOISE_PARAM.get(s['sampler'], 'noise')}={s['noise']:g}), {s['res']}², "
-                 f"K={s['n_samples']}, {r['nfe']} NFE, {r['seconds']:.2f} s")
-        self.figure = explorer_figure(self.last, title)
+        try:
+            self.last = explore(self.model(self.run.value), self.images, highres=self.highres, **s)
+            r = self.last["recon"]
+            title = (f"{self.run.value}: image {s['index']}, {s['ratio']:.0%} observed, {s['sampler']} "
+                     f"({s['steps']} steps, {NOISE_PARAM.get(s['sampler'], 'noise')}={s['noise']:g}), {s['res']}², "
+                     f"K={s['n_samples']}, {r['nfe']} NFE, {r['seconds']:.2f} s")
+            self.figure = explorer_figure(self.last, title)
+        except Exception as e:  # the status line says what went wrong; a click also puts the traceback in the output
+            self.status.value = f'<span style="color:#c00"><b>error</b>: {html.escape(f"{type(e).__name__}: {e}")}</span>'
+            if _ is None: raise
+            self.output.outputs = (); self.output.append_stdout(traceback.format_exc())
+            return None
         if show:
             self.output.outputs = ()                # works with or without a frontend (unlike `with output:`)
-            self.output.append_display_data(self.figure)
+            self.output.append_display_data(HTML(figure_html(self.figure)))
         plt.close(self.figure)
-        self.status.value = title
+        self.status.value = html.escape(title)
         return self.figure
 
     @property
