@@ -74,9 +74,8 @@ def test_wheel_installs_in_a_fresh_venv(dists, tmp_path):
     assert (venv / "bin" / "mambaflow").exists(), "console script not installed"
 
 
-# Notebooks another branch is editing now; they get the same metadata when it lands (strict: an
-# xfail that starts passing fails, so this list cannot go stale).
-PENDING_KERNEL = {"04_data.ipynb", "09_training.ipynb", "14_cli.ipynb"}
+# Every notebook carries its kernel now; a name here marks a strict expected failure.
+PENDING_KERNEL = set()
 
 
 @pytest.mark.parametrize("nb", sorted(p.name for p in (ROOT / "nbs").glob("*.ipynb")))
