@@ -221,8 +221,8 @@ def uncertainty_stats(mean:torch.Tensor, # (N,H,W,C) mean of K samples
     e, s = (mean - truth).abs().mean(-1), std.mean(-1)                 # per pixel, channel mean
     m = torch.ones_like(e, dtype=torch.bool) if mask is None else mask
     corrs = []
-    for k in range(len(e)):
-        a, b = e[k][m[k]].double(), s[k][m[k]].double()
+    for j in range(len(e)):
+        a, b = e[j][m[j]].double(), s[j][m[j]].double()
         corrs.append(float(torch.corrcoef(torch.stack([a, b]))[0, 1]) if a.std() > 0 and b.std() > 0 else float("nan"))
     mse = float(((mean - truth) ** 2).mean(-1)[m].double().mean()); var = float((std ** 2).mean(-1)[m].double().mean())
     out = {"corr": float(np.nanmean(corrs)), "mse_over_var": mse / var if var > 0 else float("nan")}
