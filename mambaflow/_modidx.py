@@ -160,6 +160,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': 'http://127
                                     'mambaflow.evaluate.improvement_chart': ('evaluation.html#improvement_chart', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.load_model_cfg': ('evaluation.html#load_model_cfg', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.main_job': ('evaluation.html#main_job', 'mambaflow/evaluate.py'),
+                                    'mambaflow.evaluate.measured_line': ('evaluation.html#measured_line', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.multiscale_figure': ('evaluation.html#multiscale_figure', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.paired_change': ('evaluation.html#paired_change', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.performance_chart': ('evaluation.html#performance_chart', 'mambaflow/evaluate.py'),

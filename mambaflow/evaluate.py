@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
-                            resolve_device, shrink, in_test, write_results, image_grid)
+                            resolve_device, shrink, in_test, write_results, read_results, image_grid)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
@@ -22,9 +22,9 @@ from .inference import reconstruct, model_device
 __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'score',
            'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
            'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
-           'reconstruction_figure', 'main_job', 'show_main_job', 'run_test_images', 'evaluate_run', 'load_model_cfg',
-           'rebuild_model', 'show_results_folder', 'compare_runs', 'improvement_chart', 'add_evaluate_args',
-           'evaluate_cli']
+           'reconstruction_figure', 'main_job', 'measured_line', 'show_main_job', 'run_test_images', 'evaluate_run',
+           'load_model_cfg', 'rebuild_model', 'show_results_folder', 'compare_runs', 'improvement_chart',
+           'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio")
@@ -295,7 +295,6 @@ def reconstruction_figure(result:dict, # from `compare_samplers`
                           n:int=6, # images (rows), at most the kept ones
                          ):
     "One row per image: observed, each method's reconstruction (PSNR below), truth."
-    from mambaflow.core import image_grid
     r = sorted(result["truth"])[0] if r is None else r
     methods = methods or [m for (rr, m) in result["recon"] if rr == r and m != "heun std"]
     gt = result["truth"][r]; n = min(n, len(gt))
@@ -318,7 +317,6 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
             ) -> list: # the table's rows
     "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
     import matplotlib.pyplot as plt
-    from mambaflow.core import write_results
     from mambaflow.train import train, load_model, fit_to_budget, read_metrics
     out = Path(out)
     cfg = fit_to_budget(cfg, minutes)
@@ -343,18 +341,21 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     print(table); print(f"wrote {out / 'report.md'}, {out / 'reconstructions.png'} and {out / 'results.json'}")
     return rows
 
+def measured_line(meta:dict) -> str: # the meta of a results file (`core.write_results`)
+    "'measured <date> on a machine with <n> CPUs, <k> torch threads (<device>), torch <version>': where a committed number comes from."
+    threads = f", {meta['threads']} torch threads" if "threads" in meta else ""
+    return f"measured {meta['created'][:10]} on a machine with {meta['cpus']} CPUs{threads} ({meta['device']}), torch {meta['torch']}"
+
 def show_main_job(results, # a main job's results.json (or a committed copy)
                   figure=None, # its reconstructions.png to display (optional)
                  ) -> list: # the table's rows
     "Print a main job's table and learning curve from its results file (no training), and show its figure."
-    from mambaflow.core import read_results
     doc = read_results(results); r = doc["results"]
     print(r["title"]); print(format_table(r["rows"], floatfmt=".4g", columns=MAIN_JOB_COLS))
     val = [c for c in r["curve"] if c["val_psnr"] is not None]
     if val: print(format_table([{"step": int(c["step"]), "minutes": c["elapsed_s"] / 60, "val PSNR": c["val_psnr"], "val SSIM": c["val_ssim"]}
                                 for c in val], floatfmt=".3f"))
-    m = doc["meta"]; threads = f", {m['threads']} torch threads" if "threads" in m else ""
-    print(f"measured {m['created'][:10]} on a machine with {m['cpus']} CPUs{threads} ({m['device']}), torch {m['torch']}")
+    print(measured_line(doc["meta"]))
     if figure is not None and Path(figure).is_file():
         from IPython.display import Image, display
         display(Image(filename=str(figure)))
@@ -477,11 +478,9 @@ def show_results_folder(folder, # a folder holding an experiment's results.json 
                         figures:tuple=(), # PNG names in it to display, in order
                        ) -> dict: # the results file's {"meta", "results"}
     "Print an experiment's text from its results file and display its figures: the notebook's view of a run that is not here."
-    from mambaflow.core import read_results
     doc = read_results(Path(folder) / "results.json")
     print(doc["results"]["text"])
-    m = doc["meta"]; threads = f", {m['threads']} torch threads" if "threads" in m else ""
-    print(f"measured {m['created'][:10]} on a machine with {m['cpus']} CPUs{threads} ({m['device']}), torch {m['torch']}")
+    print(measured_line(doc["meta"]))
     from IPython.display import Image, display
     for f in figures:
         if (Path(folder) / f).is_file(): display(Image(filename=str(Path(folder) / f)))

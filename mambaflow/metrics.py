@@ -258,7 +258,7 @@ class STLPIPSAlex(nn.Module):
         return sum(getattr(self, f"lin{l}").model((fa - fb) ** 2).mean((2, 3))
                    for l, (fa, fb) in enumerate(zip(self.features(a), self.features(b)))).reshape(-1)
 
-_ST_LPIPS = {}   # device -> (model or None, reason it is unavailable)
+_ST_LPIPS = {}   # device -> the model, or None when its weights are unavailable (warned once)
 
 def st_lpips_model(device="cpu") -> STLPIPSAlex: # in eval mode, no gradients; FileNotFoundError without the wheel
     "The ST-LPIPS (alex) network with the wheel's weights, loaded strictly (every tensor of the file, no other)."
@@ -277,11 +277,11 @@ def st_lpips_distance(pred:torch.Tensor, # (B,H,W,C) prediction in [0,1], C = 1 
     if min(H, W) < 32: raise ValueError(f"pred: expected H, W >= 32 for ST-LPIPS (the trunk's strides), got shape {tuple(pred.shape)}")
     key = str(pred.device)
     if key not in _ST_LPIPS:
-        try: _ST_LPIPS[key] = (st_lpips_model(pred.device), "")
+        try: _ST_LPIPS[key] = st_lpips_model(pred.device)
         except FileNotFoundError as e:
-            _ST_LPIPS[key] = (None, str(e))
+            _ST_LPIPS[key] = None
             warnings.warn(f"st_lpips_distance: {e}; returning NaN", RuntimeWarning, stacklevel=2)
-    model, _ = _ST_LPIPS[key]
+    model = _ST_LPIPS[key]
     if model is None: return torch.full((B,), float("nan"), dtype=pred.dtype, device=pred.device)
     to_net = lambda a: (a.permute(0, 3, 1, 2) * 2 - 1).expand(B, 3, H, W).float()
     with torch.no_grad(): return model(to_net(pred), to_net(target)).to(pred.dtype)

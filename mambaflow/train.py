@@ -276,10 +276,10 @@ def resume_changes(recorded:dict, # the run's recorded TrainConfig (a checkpoint
                   ) -> list: # "field (recorded a, requested b)" for each change a resume refuses
     "The changes from a run's recorded configuration that a resume refuses: all but `RESUME_FREE_FIELDS`."
     rec = {**asdict(TrainConfig(model=cfg.model)), **recorded}   # fields added since the run was recorded: their defaults
-    out = []
+    free, out = {x.split()[0] for x in RESUME_FREE_FIELDS} - {"device"}, []   # the device: only on the same kind, below
     for f in dataclasses.fields(TrainConfig):
         a, b = rec.get(f.name), getattr(cfg, f.name)
-        if f.name in ("progress", "ckpt_every") or a == b: continue
+        if f.name in free or a == b: continue
         if f.name == "device" and device_type is not None and resolve_device(b).type == device_type: continue
         out.append(f"{f.name} (recorded {a!r}, requested {b!r})")
     return out
