@@ -62,6 +62,8 @@ class ModelConfig:
     interp_sigmas:tuple=(1.0, 2.0) # arch "grid": normalised-convolution widths in pixels (() for none)
     residual:bool=True # arch "grid": x̂1 = interpolant + network output (needs prediction="data" and an interpolant)
     xt_blocks:int=1 # arch "grid": local 3×3 conv blocks mixing the splatted flow state x_t at every call
+    xt_input:bool=True # arch "grid": the queries' own state x_t reaches the network (splat and read-out); False: it does not, as in the seeds' read-out
+    grid_fourier:int=0 # arch "grid": random Fourier features (this many frequencies, σ = fourier_sigma) of the query coordinate fed to the read-out; 0: none
 
     def __post_init__(self):
         check_fields(self)
@@ -82,7 +84,7 @@ class ModelConfig:
         if not self.fourier_sigma > 0: raise ValueError(f"fourier_sigma: expected > 0, got {self.fourier_sigma}")
         if self.grid_encoder not in GRID_ENCODERS: raise ValueError(f"grid_encoder: expected one of {GRID_ENCODERS}, got {self.grid_encoder!r}")
         if self.grid_scan not in GRID_SCANS: raise ValueError(f"grid_scan: expected one of {tuple(GRID_SCANS)}, got {self.grid_scan!r}")
-        for name, lo in (("grid_size", 1), ("grid_patch", 1), ("xt_blocks", 0)):
+        for name, lo in (("grid_size", 1), ("grid_patch", 1), ("xt_blocks", 0), ("grid_fourier", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name}: expected an int >= {lo}, got {v!r}")
         σs = self.interp_sigmas
@@ -329,9 +331,11 @@ class GridFieldModel(nn.Module):
         else: self.encoder = MambaGridEncoder(n_in, d, cfg.n_layers, scan=cfg.grid_scan, patch=cfg.grid_patch,
                                               d_state=cfg.d_state, d_conv=cfg.d_conv, expand=cfg.expand)
         self.tau = TimeEmbedding(d)
-        self.xt_in = nn.Conv2d(C + 1, d, 1)
+        self.xt_in = nn.Conv2d(C + 1, d, 1) if cfg.xt_input else None
         self.mix = nn.Sequential(*[ConvBlock(d, norm=False) for _ in range(cfg.xt_blocks)])   # local: no GroupNorm
-        self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C)
+        self.fourier = (FourierFeatures(2, cfg.grid_fourier, cfg.fourier_sigma, cfg.learnable_fourier, cfg.fourier_seed)
+                        if cfg.grid_fourier else None)
+        self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C * cfg.xt_input + 2 * cfg.grid_fourier)
         self._ctx_cache = None
 
     def context(self, ctx_xy:torch.Tensor, ctx_val:torch.Tensor) -> tuple: # (z (B,d,G,G), interpolant (B,C,G,G) or None)
@@ -368,9 +372,12 @@ class GridFieldModel(nn.Module):
         cfg = self.config
         t = check_field_call(cfg.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
         z, base = self._context(ctx_xy, ctx_val)
-        X, cnt = splat_to_grid(qry_xy, qry_xt, cfg.grid_size, cfg.grid_size)
-        h = self.mix(z + self.xt_in(torch.cat([X, (cnt > 0).to(X)], 1)) + self.tau(t)[:, :, None, None])
-        out = self.decoder(h, qry_xy, extra=qry_xt)
+        h, extra = z + self.tau(t)[:, :, None, None], []
+        if cfg.xt_input:
+            X, cnt = splat_to_grid(qry_xy, qry_xt, cfg.grid_size, cfg.grid_size)
+            h, extra = h + self.xt_in(torch.cat([X, (cnt > 0).to(X)], 1)), [qry_xt]
+        if self.fourier is not None: extra.append(self.fourier(qry_xy).to(qry_xt))
+        out = self.decoder(self.mix(h), qry_xy, extra=torch.cat(extra, -1) if extra else None)
         if cfg.residual: out = out + read_grid(base, qry_xy)
         if cfg.prediction == "velocity": return out
         return (out - qry_xt) / (1 - t).clamp_min(DATA_PRED_EPS)[:, None, None]   # out is x̂1
