@@ -168,6 +168,8 @@ def claims_table(per_image:dict, # paired per-image metrics
     "Each seed claim next to the measured paired change, each arm's margin over the classical floor, and a rule-made verdict."
     rows = []
     for key, label, ctl, trt, *fl in comparisons:
+        if not fl or not fl[0]:
+            raise ValueError(f"comparisons: {label!r} has no (arm, floor) pairs; a verdict needs every arm beside the classical floor (DESIGN.md)")
         c, m = SEED_CLAIMS[key], paired_change(per_image, ctl, trt)
         lo_s, hi_s = c["speckle_pct"]; lo_p, hi_p = c["psnr_db"]
         ok_s = m["speckle_pct"] <= hi_s / 2       # at least half the claimed reduction
@@ -176,10 +178,9 @@ def claims_table(per_image:dict, # paired per-image metrics
         row = {"claim (seeds)": c["claim"], "measured on": label,
                "speckle change": f"{m['speckle_pct']:+.0f}% ± {m['speckle_pct_se']:.0f}",
                "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_se']:.2f} dB"}
-        if fl:   # (arm key, floor key) pairs: a verdict needs every arm above the floor by more than 2 s.e.
-            margins = [paired_change(per_image, f, arm) for arm, f in fl[0]]
-            row["arms − floor"] = ", ".join(f"{g['psnr_db']:+.2f} ± {g['psnr_db_se']:.2f} dB" for g in margins)
-            if not all(g["psnr_db"] - 2 * g["psnr_db_se"] > 0 for g in margins): verdict = "inconclusive (an arm is at the floor)"
+        margins = [paired_change(per_image, f, arm) for arm, f in fl[0]]   # a verdict needs every arm above the floor by more than 2 s.e.
+        row["arms − floor"] = ", ".join(f"{g['psnr_db']:+.2f} ± {g['psnr_db_se']:.2f} dB" for g in margins)
+        if not all(g["psnr_db"] - 2 * g["psnr_db_se"] > 0 for g in margins): verdict = "inconclusive (an arm is at the floor)"
         rows.append({**row, "verdict": verdict})
     return rows
 
@@ -523,7 +524,7 @@ def compare_runs(run_a, # the control run (V1)
     fk = lambda r: (labels[0], r, "biharmonic") if (labels[0], r, "biharmonic") in per else (labels[0], r, "biharmonic+bicubic")
     floor = lambda r: [((lab, r, "posterior mean (t=0)"), fk(r)) for lab in labels] if fk(r) in per else []
     cmp = [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r))
-           for r in resolutions for m in model_methods if m in ("heun", "posterior mean (t=0)")]
+           for r in resolutions if floor(r) for m in model_methods if m in ("heun", "posterior mean (t=0)")]   # no floor, no verdict
     claims = claims_table(per, cmp)
     rows = ra["rows"] + rb["rows"]
     d = _eval_dir(run_a, out)
