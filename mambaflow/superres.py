@@ -38,6 +38,11 @@ def estimate_memory_mb(cfg:ModelConfig|str|dict, # the model's config (or preset
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{name}: expected an int >= 1, got {v!r}")
     q = n_qry if chunk is None else min(chunk, n_qry)
     d, E, h, C = cfg.d_model, cfg.expand * cfg.d_model, cfg.heads, cfg.channels
+    if cfg.arch == "grid":   # the encoder on the G×G latent grid, then per query the splat and the decoder (in chunks of attn_chunk)
+        G, dh, c = cfg.grid_size, cfg.decoder_hidden or d, min(q, attn_chunk or q)
+        grid = G * G * d * (2 * cfg.n_layers + 8)                  # encoder and mixing activations
+        floats = batch * (grid + c * (6 * dh + 4 * C + 8) + q * (4 * C + 8)) + batch * n_qry * 8 * C
+        return 4 * floats / 2 ** 20
     d_mlp = cfg.mlp_ratio * d
     L = n_ctx + (0 if cfg.qry_independent else q)              # tokens in the scan
     def attn(nq, nk, k=None, cs=None, cross=True):
@@ -124,9 +129,10 @@ def plan_chunks(cfg:ModelConfig, # the model's config
         if c is None:
             c = fit_chunk(cfg, n_ctx, r * r, batch, budget_mb, attn_chunk)
             if c is not None and not cfg.qry_independent:
+                fix = ("pass attn_chunk= (the decoder's query chunks: exact)" if cfg.arch == "grid" else
+                       "pass chunk= (changes the output), rebuild it with qry_self_k (approximate)")
                 raise MemoryError(f"resolutions: at {r}² the estimate is {estimate_memory_mb(cfg, n_ctx, r * r, batch, attn_chunk=attn_chunk):.0f} MB > "
-                                  f"budget_mb={budget_mb:.0f} for a model whose queries interact; pass chunk= (changes the "
-                                  f"output), rebuild it with qry_self_k (approximate) or raise the budget")
+                                  f"budget_mb={budget_mb:.0f} for a model whose queries interact; {fix} or raise the budget")
         est = estimate_memory_mb(cfg, n_ctx, r * r, batch, c, attn_chunk=attn_chunk)
         if est > budget_mb: raise MemoryError(f"resolutions: at {r}² even chunk={c} needs {est:.0f} MB > budget_mb={budget_mb:.0f}")
         out[r] = (c, est)
@@ -140,11 +146,13 @@ def superres(model:nn.Module, # a FieldModel trained at the observations' resolu
              seed:int=0, # noise seed
              chunk:int|None=None, # queries per model call; None: chosen from the budget (query-independent models)
              budget_mb:float=4096, # memory budget for the estimate
+             attn_chunk:int|None=None, # queries per chunk inside the attentions / the grid decoder (`models.set_query_chunks`: exact)
             ) -> dict: # r -> reconstruct() result, plus 'chunk' and 'est_mb' per r
     "Reconstruct the field at each resolution, after checking the memory estimate against the budget."
     B, Nc = observations.ctx_xy.shape[:2]
+    if attn_chunk is not None: set_query_chunks(model, attn_chunk)
     out = {}
-    for r, (c, est) in plan_chunks(model.config, Nc, resolutions, B, budget_mb, chunk).items():
+    for r, (c, est) in plan_chunks(model.config, Nc, resolutions, B, budget_mb, chunk, attn_chunk).items():
         res = reconstruct(model, observations, r, sampler, steps=steps, seed=seed, chunk=c)
         out[r] = {**res, "chunk": c, "est_mb": est}
     return out
