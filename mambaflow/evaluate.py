@@ -20,7 +20,7 @@ from .inference import reconstruct, model_device
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'score',
-           'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
+           'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'beats_floor', 'claims_table',
            'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
            'reconstruction_figure', 'main_job', 'measured_line', 'show_main_job', 'run_test_images', 'evaluate_run',
            'load_model_cfg', 'rebuild_model', 'show_results_folder', 'compare_runs', 'improvement_chart',
@@ -162,6 +162,11 @@ def paired_change(per_image:dict, # {(res, method) or key: {metric: (N,)}}
     return {"speckle_pct": 100 * (g - 1), "speckle_pct_se": 100 * g * se(lr), "speckle_metric": key,
             "psnr_db": float(d.mean()), "psnr_db_se": se(d)}
 
+def beats_floor(margin:dict, # `paired_change(per_image, floor key, arm key)`
+               ) -> bool:
+    "The book's floor rule (DESIGN.md): the arm's paired PSNR margin over the classical floor exceeds two standard errors."
+    return margin["psnr_db"] - 2 * margin["psnr_db_se"] > 0
+
 def claims_table(per_image:dict, # paired per-image metrics
                  comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key[, floor pairs])]
                 ) -> list: # rows
@@ -180,7 +185,7 @@ def claims_table(per_image:dict, # paired per-image metrics
                "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_se']:.2f} dB"}
         margins = [paired_change(per_image, f, arm) for arm, f in fl[0]]   # a verdict needs every arm above the floor by more than 2 s.e.
         row["arms − floor"] = ", ".join(f"{g['psnr_db']:+.2f} ± {g['psnr_db_se']:.2f} dB" for g in margins)
-        if not all(g["psnr_db"] - 2 * g["psnr_db_se"] > 0 for g in margins): verdict = "inconclusive (an arm is at the floor)"
+        if not all(beats_floor(g) for g in margins): verdict = "inconclusive (an arm is at the floor)"
         rows.append({**row, "verdict": verdict})
     return rows
 
