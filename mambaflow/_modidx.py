@@ -167,6 +167,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': 'http://127
                                     'mambaflow.evaluate._two_run_figure': ('evaluation.html#_two_run_figure', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.add_evaluate_args': ('evaluation.html#add_evaluate_args', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.baselines_at': ('evaluation.html#baselines_at', 'mambaflow/evaluate.py'),
+                                    'mambaflow.evaluate.beats_floor': ('evaluation.html#beats_floor', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.claims_figure': ('evaluation.html#claims_figure', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.claims_table': ('evaluation.html#claims_table', 'mambaflow/evaluate.py'),
                                     'mambaflow.evaluate.compare_runs': ('evaluation.html#compare_runs', 'mambaflow/evaluate.py'),

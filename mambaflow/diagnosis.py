@@ -22,12 +22,13 @@ from .models import ModelConfig, build_model, PRESETS
 
 # %% auto #0
 __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 'WORKING_MODEL', 'CAUSES', 'EVAL_CAUSES',
-           'SEEDS_RECIPE', 'WORKING_RECIPE', 'ARM_ORDER', 'LADDER_CLAIMS', 'psnr_unclamped', 'clamped_noise_mse',
-           'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm', 'run_grid', 'summarize', 'paired_effect',
-           'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan', 'train_field_model', 'loss_by_time',
-           'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config', 'build_recipe_model', 'to_recipe_units',
-           'from_recipe_units', 'recipe_dataset', 'metric_name', 'score_recipe', 'floors', 'ladder_arms', 'run_ladder',
-           'read_ladder', 'ladder_rows', 'ladder_table', 'overfit_one_field', 'reconstruction_figure']
+           'SEEDS_RECIPE', 'WORKING_RECIPE', 'MASK_SEEDS', 'ARM_ORDER', 'LADDER_CLAIMS', 'psnr_unclamped',
+           'clamped_noise_mse', 'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm', 'run_grid',
+           'summarize', 'paired_effect', 'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan',
+           'train_field_model', 'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config',
+           'build_recipe_model', 'to_recipe_units', 'from_recipe_units', 'recipe_dataset', 'metric_name',
+           'score_recipe', 'floors', 'ladder_arms', 'run_ladder', 'read_ladder', 'ladder_rows', 'ladder_table',
+           'overfit_one_field', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
 def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
@@ -402,7 +403,9 @@ def recipe_dataset(recipe:dict, fields:torch.Tensor, ratio:float=0.05) -> Sparse
     if recipe["targets"] == "fixed": return SparseFieldDataset(u, ratio=ratio, queries="fixed", n_queries=n_observed(H, W, ratio), seed=0)
     return SparseFieldDataset(u, ratio=ratio, queries="random", n_queries=200, seed=0)
 
-def metric_name(sampler:str, # "mean" | "heun" | "fresh"
+MASK_SEEDS = {"held-out": 1, "training": 0}   # observation masks of each field set: training fields keep their training masks
+
+def metric_name(sampler:str, # "mean" | "heun" | "fresh" (or "biharmonic", the floor)
                 clamp:str="yes", # "yes" | "no"
                 fields:str="held-out", # "held-out" | "training"
                ) -> str:
@@ -419,14 +422,13 @@ def score_recipe(model:nn.Module, # a trained model of `recipe`
     "PSNR on all pixels of every (sampler, clamp, fields) combination, and how much the posterior mean depends on the noise."
     out = {}
     for where, x in fields.items():
-        ms = 1 if where == "held-out" else 0                       # mask seed: training fields keep their training masks
         for smp in ("mean", "heun", "fresh"):
-            r = from_recipe_units(reconstruct_fields(model, to_recipe_units(x, recipe), ratio=ratio, mask_seed=ms, sampler=smp,
+            r = from_recipe_units(reconstruct_fields(model, to_recipe_units(x, recipe), ratio=ratio, mask_seed=MASK_SEEDS[where], sampler=smp,
                                                      steps=steps, seed=1000 + seed), recipe)
             out[metric_name(smp, "yes", where)] = float(psnr(r.clamp(0, 1), x).mean())
             out[metric_name(smp, "no", where)] = float(psnr_unclamped(r, x).mean())
             if smp == "mean" and where == "held-out":
-                r_b = from_recipe_units(reconstruct_fields(model, to_recipe_units(x, recipe), ratio=ratio, mask_seed=ms,
+                r_b = from_recipe_units(reconstruct_fields(model, to_recipe_units(x, recipe), ratio=ratio, mask_seed=MASK_SEEDS[where],
                                                            seed=2000 + seed), recipe)   # same fields, other noise
                 out["noise leak"] = float(((r - r_b) ** 2).mean().div(2).sqrt())
     return out
@@ -437,9 +439,9 @@ def floors(fields:dict, # as for `score_recipe`
     "The classical floor on the very pixels `score_recipe` scores: biharmonic inpainting from the same observed pixels."
     out = {}
     for where, x in fields.items():
-        obs = observe(x, ratio, 1 if where == "held-out" else 0)
+        obs = observe(x, ratio, MASK_SEEDS[where])
         r = reconstruct_baseline("biharmonic", obs.ctx_xy, obs.ctx_val, *x.shape[1:3])
-        out["biharmonic" + ("" if where == "held-out" else ", training fields")] = float(psnr(r, x).mean())
+        out[metric_name("biharmonic", fields=where)] = float(psnr(r, x).mean())
     return out
 
 # %% ../nbs/12_six_db.ipynb #b21ea0cb
@@ -482,7 +484,7 @@ def run_ladder(arms:dict, # arm name -> recipe (`ladder_arms`)
         curve, every = [], max(1, steps // curve_points) if curve_points else 0
         def cb(step, m, losses):
             if seed != seeds[0] or not every or (step + 1) % every: return
-            r = from_recipe_units(reconstruct_fields(m, to_recipe_units(test[:16], recipe), ratio=ratio, mask_seed=1, seed=1000 + seed), recipe)
+            r = from_recipe_units(reconstruct_fields(m, to_recipe_units(test[:16], recipe), ratio=ratio, mask_seed=MASK_SEEDS["held-out"], seed=1000 + seed), recipe)
             curve.append({"step": step + 1, "loss": float(np.mean(losses[-every:])), "mean": float(psnr(r.clamp(0, 1), test[:16]).mean())})
         t0 = time.perf_counter()
         losses = train_field_model(model, recipe_dataset(recipe, train, ratio), steps=steps, batch_size=batch_size,
@@ -490,7 +492,7 @@ def run_ladder(arms:dict, # arm name -> recipe (`ladder_arms`)
         rec = {"train s": time.perf_counter() - t0, "final loss": float(np.mean(losses[-max(1, steps // 10):])),
                **score_recipe(model, recipe, fields, ratio, sample_steps, seed), **floor, "curve": curve}
         if seed == seeds[0]:                                   # a few held-out reconstructions of the first seed, for the figure
-            rec["images"] = {smp: from_recipe_units(reconstruct_fields(model, to_recipe_units(test[:n_images], recipe), ratio=ratio, mask_seed=1,
+            rec["images"] = {smp: from_recipe_units(reconstruct_fields(model, to_recipe_units(test[:n_images], recipe), ratio=ratio, mask_seed=MASK_SEEDS["held-out"],
                                                                        sampler=smp, steps=sample_steps, seed=1000 + seed), recipe)
                                   .clamp(0, 1)[..., 0].round(decimals=3).tolist() for smp in ("mean", "heun", "fresh")}
         if out is not None:
@@ -554,7 +556,7 @@ def ladder_table(records:list, # from `run_ladder`
         vals = lambda cm: [r[cm[1]] for r in records if r["condition"] == cm[0] and cm[1] in r]
         (mc, _), (mt, _) = mean_std(vals(ctl)), mean_std(vals(trt))
         best = trt if mt > mc else ctl                                           # the working arm of the row
-        floor = mean_std(r["biharmonic" + (", training fields" if best[1].endswith("training fields") else "")]
+        floor = mean_std(r[metric_name("biharmonic", fields="training" if best[1].endswith(", training fields") else "held-out")]
                          for r in records if r["condition"] == best[0])[0]
         u, margin = k_se * s / math.sqrt(n), max(mc, mt) - floor
         if not margin > u: verdict = f"inconclusive: best arm {margin:+.2f} dB from the floor"
