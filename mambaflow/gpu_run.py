@@ -27,7 +27,7 @@ __all__ = ['BEST_PRESET', 'ARMS', 'PARTS', 'MAMBA_SSM_VERSION', 'MAMBA_SSM_SDIST
 
 # %% ../nbs/15_gpu_run.ipynb #bce8e158
 BEST_PRESET = "grid_conv_gpu"   # the book's best field model (09a's grid_conv) at a GPU size: one line to change
-ARMS = (("v1", "v1"), ("v2", "v2"), ("best", BEST_PRESET))   # (arm, preset): V1 and V2 at the seeds' sizes
+ARMS = (("v1", "v1_learns"), ("v2", "v2_learns"), ("best", BEST_PRESET))   # (arm, preset): V1 and V2 at the seeds' sizes, with the changes that make them learn (12)
 PARTS = ("train", "sampling", "checkpoint", "parity")        # one results file each: <part>.json
 MAMBA_SSM_VERSION = "2.3.2.post1"
 MAMBA_SSM_SDIST = f"mamba_ssm-{MAMBA_SSM_VERSION}.tar.gz"    # from PyPI, unmodified

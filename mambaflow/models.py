@@ -13,11 +13,11 @@ from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAt
 from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS, GRID_SCANS
 
 # %% auto #0
-__all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'RUNTIME_KEYS', 'PRESETS',
+__all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'RUNTIME_KEYS', 'PRESETS', 'LEARNS',
            'PRETRAINED_DEFAULT', 'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens',
-           'unpermute_tokens', 'TransformerBlock', 'check_field_call', 'FieldModel', 'build_model', 'count_parameters',
-           'param_groups', 'set_query_chunks', 'GridFieldModel', 'weights_dir', 'pretrained_names', 'save_pretrained',
-           'load_pretrained']
+           'unpermute_tokens', 'observation_interpolants', 'TransformerBlock', 'check_field_call', 'FieldModel',
+           'build_model', 'count_parameters', 'param_groups', 'set_query_chunks', 'GridFieldModel', 'weights_dir',
+           'pretrained_names', 'save_pretrained', 'load_pretrained']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer", "grid")
@@ -64,6 +64,7 @@ class ModelConfig:
     xt_blocks:int=1 # arch "grid": local 3×3 conv blocks mixing the splatted flow state x_t at every call
     xt_input:bool=True # arch "grid": the queries' own state x_t reaches the network (splat and read-out); False: it does not, as in the seeds' read-out
     grid_fourier:int=0 # arch "grid": random Fourier features (this many frequencies, σ = fourier_sigma) of the query coordinate fed to the read-out; 0: none
+    point_interp:bool=False # v1/v2/transformer: each query token also reads the interpolants (interp_sigmas on a grid_size grid) at its coordinate, and x̂1 = interpolant + network output (needs prediction="data")
 
     def __post_init__(self):
         check_fields(self)
@@ -93,6 +94,9 @@ class ModelConfig:
         self.interp_sigmas = tuple(float(s) for s in σs)
         if self.arch == "grid" and self.residual and (self.prediction != "data" or not self.interp_sigmas):
             raise ValueError(f"residual: expected prediction='data' and at least one interp_sigmas with residual=True, "
+                             f"got prediction={self.prediction!r}, interp_sigmas={self.interp_sigmas}")
+        if self.arch != "grid" and self.point_interp and (self.prediction != "data" or not self.interp_sigmas):
+            raise ValueError(f"point_interp: expected prediction='data' and at least one interp_sigmas with point_interp=True, "
                              f"got prediction={self.prediction!r}, interp_sigmas={self.interp_sigmas}")
         if self.arch == "grid" and self.grid_encoder == "mamba" and self.grid_size % self.grid_patch:
             raise ValueError(f"grid_size, grid_patch: expected grid_size divisible by grid_patch, got {self.grid_size}, {self.grid_patch}")
@@ -145,19 +149,21 @@ def get_config(cfg:ModelConfig|str|dict, # a config, a preset name, or a config 
 
 # %% ../nbs/08_models.ipynb #75257b2d
 class PointTokens(nn.Module):
-    "Context tokens W_c[γ(x); v] + τ(t) and query tokens W_q[γ(y); x_t] + τ(t)."
+    "Context tokens W_c[γ(x); v] + τ(t) and query tokens W_q[γ(y); x_t] + τ(t) (with `point_interp`, W_q[γ(y); x_t; interpolants at y])."
     def __init__(self, cfg:ModelConfig):
         super().__init__()
         C, d = cfg.channels, cfg.d_model
         self.gamma = FourierFeatures(2, cfg.n_freq, cfg.fourier_sigma, cfg.learnable_fourier, cfg.fourier_seed)
         self.W_c = nn.Linear(self.gamma.out_dim + C, d)
-        self.W_q = nn.Linear(self.gamma.out_dim + C, d)
+        self.W_q = nn.Linear(self.gamma.out_dim + C + cfg.point_interp * len(cfg.interp_sigmas) * (C + 1), d)
         self.tau = TimeEmbedding(d)
 
-    def forward(self, ctx_xy, ctx_val, qry_xy, qry_xt, t) -> tuple: # (e_c (B,Nc,d), e_q (B,Nq,d))
+    def forward(self, ctx_xy, ctx_val, qry_xy, qry_xt, t,
+                qry_interp=None, # (B, Nq, k) interpolant features at the queries (`point_interp` only)
+               ) -> tuple: # (e_c (B,Nc,d), e_q (B,Nq,d))
         τ = self.tau(t)[:, None, :]
         e_c = self.W_c(torch.cat([self.gamma(ctx_xy), ctx_val], -1)) + τ
-        e_q = self.W_q(torch.cat([self.gamma(qry_xy), qry_xt], -1)) + τ
+        e_q = self.W_q(torch.cat([self.gamma(qry_xy), qry_xt] + ([] if qry_interp is None else [qry_interp]), -1)) + τ
         return e_c, e_q
 
 # %% ../nbs/08_models.ipynb #ce811e79
@@ -182,6 +188,26 @@ def unpermute_tokens(x:torch.Tensor, # tokens in permuted order (B, N, D)
                     ) -> torch.Tensor: # tokens in the original order
     "Inverse of `permute_tokens`: out[b, perm[b, n]] = x[b, n]."
     return x if perm is None else apply_order(x, invert_order(perm))
+
+# %% ../nbs/08_models.ipynb #90ca4070
+from .layers import splat_to_grid, read_grid, normalized_conv
+def observation_interpolants(ctx_xy:torch.Tensor, # (B, Nc, 2) observed pixel centres in [0,1]
+                              ctx_val:torch.Tensor, # (B, Nc, C) observed values
+                              G:int, # side of the grid they are splatted on
+                              sigmas:tuple, # normalised-convolution widths in pixels
+                             ) -> tuple: # (features (B, C+1+len(sigmas)(C+1), G, G), base (B, C, G, G) or None)
+    "The observations splatted on a G×G grid (values, mask) and their normalised convolutions with certainties; base: the narrowest width with an observation in reach."
+    v, cnt = splat_to_grid(ctx_xy, ctx_val, G, G)
+    m = (cnt > 0).to(v)
+    feats, interps = [v * m, m], []
+    for σ in sigmas:
+        nc, c = normalized_conv(v, m, σ)
+        feats += [nc, c]; interps.append((nc, c))
+    base = None
+    for nc, c in reversed(interps):                              # the narrowest width with an observation in reach
+        base = nc if base is None else torch.where(c > 1e-3, nc, base)
+    return torch.cat(feats, 1), base
+
 
 # %% ../nbs/08_models.ipynb #5dc6ec94
 class TransformerBlock(nn.Module):
@@ -269,9 +295,15 @@ class FieldModel(nn.Module):
                 t:torch.Tensor|float, # (B,) flow time in [0,1] (0 noise, 1 data); a float or 0-d tensor is broadcast
                ) -> torch.Tensor: # velocity (B, Nq, C)
         t = check_field_call(self.config.channels, ctx_xy, ctx_val, qry_xy, qry_xt, t)
-        e_c, e_q = self.tokens(ctx_xy, ctx_val, qry_xy, qry_xt, t)
+        interp = base = None
+        if self.config.point_interp:                              # the interpolants at each query, and the one the output corrects
+            G, C = self.config.grid_size, self.config.channels
+            feats, base = observation_interpolants(ctx_xy, ctx_val, G, self.config.interp_sigmas)
+            interp, base = read_grid(feats[:, C + 1:], qry_xy), read_grid(base, qry_xy)
+        e_c, e_q = self.tokens(ctx_xy, ctx_val, qry_xy, qry_xt, t, interp)
         h_c, h_q = self.encode(e_c, e_q, ctx_xy, qry_xy)
         out = self.decoder(self.read(h_c, h_q, ctx_xy, qry_xy))
+        if base is not None: out = out + base                     # x̂1 = interpolant + network output
         if self.config.prediction == "velocity": return out
         return (out - qry_xt) / (1 - t).clamp_min(DATA_PRED_EPS)[:, None, None]   # out is x̂1
 
@@ -315,8 +347,12 @@ def set_query_chunks(model:nn.Module, # a built field model
         if isinstance(m, (CrossAttention, SelfAttention, LocalDecoder)): m.chunk_size = chunk_size   # LocalCrossAttention too
     return model
 
+# %% ../nbs/08_models.ipynb #cec1e09a
+LEARNS = dict(prediction="data", local_k=16, token_order="morton", learnable_fourier=True)   # 12's cumulative ladder
+PRESETS.update({"v1_learns": PRESETS["v1"].replace(**LEARNS), "v2_learns": PRESETS["v2"].replace(**LEARNS)})
+
 # %% ../nbs/08_models.ipynb #ac4eadc3
-from .layers import splat_to_grid, read_grid, normalized_conv, ConvGridEncoder, MambaGridEncoder, ConvBlock
+from .layers import ConvGridEncoder, MambaGridEncoder, ConvBlock
 
 class GridFieldModel(nn.Module):
     "Grid field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t): grid encoder of the observations (once per image), splatted x_t mixed per call, LIIF read-out, residual on an interpolant."
@@ -340,17 +376,8 @@ class GridFieldModel(nn.Module):
 
     def context(self, ctx_xy:torch.Tensor, ctx_val:torch.Tensor) -> tuple: # (z (B,d,G,G), interpolant (B,C,G,G) or None)
         "The feature grid z of the observations and the interpolant the residual is added to."
-        G = self.config.grid_size
-        v, cnt = splat_to_grid(ctx_xy, ctx_val, G, G)
-        m = (cnt > 0).to(v)
-        feats, interps = [v * m, m], []
-        for σ in self.config.interp_sigmas:
-            nc, c = normalized_conv(v, m, σ)
-            feats += [nc, c]; interps.append((nc, c))
-        base = None
-        for nc, c in reversed(interps):                              # the narrowest width with an observation in reach
-            base = nc if base is None else torch.where(c > 1e-3, nc, base)
-        return self.encoder(torch.cat(feats, 1)), base
+        feats, base = observation_interpolants(ctx_xy, ctx_val, self.config.grid_size, self.config.interp_sigmas)
+        return self.encoder(feats), base
 
     def _context(self, ctx_xy, ctx_val):
         "`context`, reused while the context tensors and the weights are unchanged (evaluation without grad only)."
