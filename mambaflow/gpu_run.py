@@ -446,7 +446,7 @@ def _pack_build(site:Path, dest:Path, max_mb:float=40.0) -> dict:
     if mb > max_mb: dest.unlink(); return {"packed": False, "megabytes": mb, "reason": f"over {max_mb} MB"}
     return {"packed": True, "megabytes": mb, "file": dest.name}
 
-def gpu_run(out:str|Path, # output folder ($OUT on the device machine)
+def gpu_run(out:str|Path, # output folder on the GPU machine
             parity_only:bool=False, # only the parity part
             dry_run:bool=False, # CPU, tiny sizes
             carry:str|Path="gpu_carry", # the carried folder
@@ -502,16 +502,16 @@ def gpu_run(out:str|Path, # output folder ($OUT on the device machine)
     return status
 
 # %% ../nbs/15_gpu_run.ipynb #829dd804
-def collect_results(files_at:str|Path, # the folder the device tool returned ($OUT's copy)
+def collect_results(returned:str|Path, # a GPU run's output folder, copied back here
                     dest:str|Path|None=None, # default: nbs/results/gpu of this repository
                    ) -> list: # the files copied
     "Copy a real GPU run's results files, log and compact checkpoint into nbs/results/gpu (refuses dry-run files)."
-    src, dest = Path(files_at), Path(dest) if dest is not None else results_dir()
+    src, dest = Path(returned), Path(dest) if dest is not None else results_dir()
     copied = []
     for p in PARTS:
         f = src / f"{p}.json"
         if not f.is_file(): continue
-        if read_results(f)["meta"].get("dry_run"): raise ValueError(f"files_at: {f} is from a dry run, not a GPU run")
+        if read_results(f)["meta"].get("dry_run"): raise ValueError(f"returned: {f} is from a dry run, not a GPU run")
     dest.mkdir(parents=True, exist_ok=True)
     for name in [f"{p}.json" for p in PARTS] + ["gpu_run.log", "build.log", f"{CHECKPOINT_NAME}.safetensors", f"{CHECKPOINT_NAME}.json"]:
         if (src / name).is_file(): shutil.copyfile(src / name, dest / name); copied.append(name)
@@ -584,15 +584,15 @@ def loss_figure(folder:str|Path|None=None): # a matplotlib figure, or None when 
 
 # %% ../nbs/15_gpu_run.ipynb #eab43cbf
 def main(argv:list|None=None) -> int:
-    "`python3 -m mambaflow.gpu_run --out DIR [--parity-only] [--dry-run]`, or `--prepare DIR`, or `--collect FILES_AT`."
+    "`python3 -m mambaflow.gpu_run --out DIR [--parity-only] [--dry-run]`, or `--prepare DIR`, or `--collect DIR`."
     p = argparse.ArgumentParser(prog="python3 -m mambaflow.gpu_run", description=main.__doc__)
-    p.add_argument("--out", help="output folder ($OUT on the device machine)")
+    p.add_argument("--out", help="output folder on the GPU machine")
     p.add_argument("--parity-only", action="store_true", help="only the mamba-ssm parity part (reuses or starts the build)")
     p.add_argument("--dry-run", action="store_true", help="every part on CPU at tiny sizes")
     p.add_argument("--carry", default="gpu_carry", help="the carried folder (CIFAR-10 tar, mamba-ssm sdist)")
     p.add_argument("--minutes-per-arm", type=float, default=None, help="training budget per arm (GPU run)")
     p.add_argument("--prepare", metavar="DIR", help="fill DIR with the files to carry, then exit")
-    p.add_argument("--collect", metavar="FILES_AT", help="copy a GPU run's returned files into nbs/results/gpu, then exit")
+    p.add_argument("--collect", metavar="DIR", help="copy a GPU run's returned files into nbs/results/gpu, then exit")
     a = p.parse_args(argv)
     if a.prepare: print(json.dumps(prepare_carry(a.prepare), indent=1)); return 0
     if a.collect: print("copied:", collect_results(a.collect)); return 0
