@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     for q in (add_evaluate_args(sp("evaluate", help="sampler comparison at several resolutions (--compare: two runs)")),
               add_superres_args(sp("superres", help="zero-shot super-resolution scored against real high-res crops"))):
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
-    g = sp("diagnose", help="the 6 dB ladders: the seeds' causes fixed one at a time, and broken one at a time from a working recipe")
+    g = sp("diagnose", help="the 6 dB ladders: from the seeds' V1 to a working recipe one change at a time, then the seeds' causes broken on the first rung above the floor and on the working recipe")
     g.add_argument("--out", required=True, type=_folder, help="folder for the ladders' results files and ladders.md")
     g.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     g.add_argument("--steps", type=_above_zero(int), default=1000, help="training steps per arm")
@@ -193,13 +193,21 @@ def _run(a) -> int:
         from mambaflow.superres import superres_cli
         return superres_cli(a)
     elif a.command == "diagnose":
-        from mambaflow.diagnosis import SEEDS_RECIPE, WORKING_RECIPE, ladder_arms, run_ladder, ladder_table
+        from mambaflow.diagnosis import (WORKING_RECIPE, ladder_arms, run_ladder, ladder_table, cumulative_arms, rung_table,
+                                         vfamily_line, first_above_floor, break_arms)
         from mambaflow.core import format_table, atomic_write_text
-        tables = []
-        for name, base in (("seeds", SEEDS_RECIPE), ("working", WORKING_RECIPE)):   # results files per (arm, seed): a rerun resumes
-            records = run_ladder(ladder_arms(base, all_arm=name == "seeds"), seeds=tuple(a.seeds), steps=a.steps, out=Path(a.out) / name,
-                                 log=print, progress=not a.no_progress)
-            tables.append(f"## {name} ladder\n\n" + format_table(ladder_table(records, base)))
+        kw = dict(seeds=tuple(a.seeds), steps=a.steps, log=print, progress=not a.no_progress)   # one results file per (arm, seed): a rerun resumes
+        rungs = run_ladder(cumulative_arms(), out=Path(a.out) / "vfamily", full=("wide",), hires=64, **kw)
+        tables = ["## cumulative ladder\n\n" + format_table(rung_table(rungs)) + "\n\n" + vfamily_line(rungs)]
+        first = first_above_floor(rungs)
+        if first is None: tables.append("## breaks\n\nno V-family rung is above the floor: the seeds' causes cannot be judged on their architecture")
+        else:
+            base = cumulative_arms()[first]
+            rec = run_ladder(break_arms(base), out=Path(a.out) / f"breaks_{first}", full=("base",), hires=64, **kw)
+            tables.append(f"## the seeds' causes broken on '{first}'\n\n" + format_table(ladder_table(rec, base, extra=("51 random targets",))))
+        grid = {k: v for k, v in ladder_arms(WORKING_RECIPE, all_arm=False).items() if k != "read-out"}
+        rec = run_ladder(grid, out=Path(a.out) / "working", full=("base",), **kw)
+        tables.append("## the seeds' causes broken on the working recipe\n\n" + format_table(ladder_table(rec, WORKING_RECIPE)))
         atomic_write_text(Path(a.out) / "ladders.md", "\n\n".join(tables) + "\n"); print("\n\n".join(tables))
     return 0
 
