@@ -622,11 +622,12 @@ def ladder_table(records:list, # from `run_ladder`
         rows.append({"cause": cause, "seeds' claim": claims.get(cause, "—"), "control": f"{ctl[0]}: {ctl[1]}", "control (dB)": pm(vals(ctl)),
                      "treatment": f"{trt[0]}: {trt[1]}", "treatment (dB)": pm(vals(trt)), "effect (dB)": f"{m:+.2f} ± {half:.2f}",
                      "arms − floor (dB)": ", ".join(f"{seed_interval(x.values())[0]:+.2f}" for x in (a, b)), "seeds": n})
-        tests.append((all(above), m, half, p))
+        tests.append((all(above) or n < 2, m, half, p if n > 1 else 1.0))
     judged = [i for i, t in enumerate(tests) if t[0]]
     settled = dict(zip(judged, holm([tests[i][3] for i in judged], alpha)))
     for i, (ok, m, half, p) in enumerate(tests):
-        if not ok: v = "inconclusive (an arm at the floor)"
+        if rows[i]["seeds"] < 2: v = "inconclusive (one seed)"
+        elif not ok: v = "inconclusive (an arm at the floor)"
         elif abs(m) + half <= margin: v = "settled: no effect"               # the whole interval inside ±margin
         elif settled[i]: v = f"settled: {m:+.2f} dB"
         else: v = "inconclusive"
