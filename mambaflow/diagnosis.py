@@ -24,11 +24,11 @@ from .models import ModelConfig, build_model, PRESETS
 __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 'WORKING_MODEL', 'CAUSES', 'EVAL_CAUSES',
            'SEEDS_RECIPE', 'WORKING_RECIPE', 'MASK_SEEDS', 'ARM_ORDER', 'LADDER_CLAIMS', 'V1_FIXED', 'VFAMILY_RUNGS',
            'psnr_unclamped', 'clamped_noise_mse', 'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm',
-           'run_grid', 'summarize', 'paired_effect', 'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan',
-           'train_field_model', 'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config',
-           'build_recipe_model', 'to_recipe_units', 'from_recipe_units', 'recipe_dataset', 'metric_name',
-           'score_recipe', 'floors', 'ladder_arms', 'run_ladder', 'read_ladder', 'seed_interval', 'ladder_rows', 'holm',
-           'ladder_table', 'cumulative_arms', 'first_above_floor', 'break_arms', 'rung_table', 'vfamily_line',
+           'run_grid', 'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan', 'train_field_model',
+           'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config', 'build_recipe_model',
+           'to_recipe_units', 'from_recipe_units', 'recipe_dataset', 'metric_name', 'score_recipe', 'floors',
+           'ladder_arms', 'run_ladder', 'read_ladder', 'seed_interval', 'ladder_rows', 'holm', 'ladder_table',
+           'cumulative_arms', 'first_above_floor', 'break_arms', 'rung_table', 'vfamily_line',
            'fourier_kernel_smoother', 'hand_set_v1', 'overfit_fields', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
@@ -131,28 +131,6 @@ def run_grid(fn:Callable, # fn(condition, seed) -> dict of metrics
     bar.close()
     return out
 
-def summarize(records:list, # from `run_grid`
-              metrics:list, # metric keys to summarise
-              fmt:str=".2f", # number format
-             ) -> list: # rows: condition, n seeds, "mean ± std" per metric
-    "One row per condition: each metric as mean ± std over its seeds."
-    rows = {}
-    for r in records: rows.setdefault(r["condition"], []).append(r)
-    return [{"condition": c, "seeds": len(rs), **{m: pm([r[m] for r in rs if m in r], fmt) if any(m in r for r in rs) else ""
-                                                  for m in metrics}} for c, rs in rows.items()]
-
-def paired_effect(records:list, # from `run_grid`
-                  control:tuple, # (condition, metric) of the control
-                  treatment:tuple, # (condition, metric) of the treatment
-                 ) -> tuple: # (mean, std, n) of treatment - control over the seeds that have both
-    "Mean ± std over seeds of the per-seed difference treatment − control (each a (condition, metric) pair)."
-    def values(cm):
-        c, m = cm
-        return {r["seed"]: r[m] for r in records if r["condition"] == c and m in r}
-    a, b = values(control), values(treatment)
-    seeds = sorted(set(a) & set(b))
-    if not seeds: raise ValueError(f"control, treatment: no seed has both {control!r} and {treatment!r}")
-    return (*mean_std([b[s] - a[s] for s in seeds]), len(seeds))
 
 # %% ../nbs/12_six_db.ipynb #d7d24807
 def sample_unfed(v_fn:Callable, # velocity v_fn(x, t)
@@ -617,11 +595,12 @@ def ladder_table(records:list, # from `run_ladder`
         seeds = sorted(set(a) & set(b))
         if not seeds: continue                                       # an arm that was not run
         m, half, n, p = seed_interval([b[s] - a[s] for s in seeds])
-        above = [seed_interval(x.values())[0] - seed_interval(x.values())[1] > 0 for x in (a, b)]
+        arms = [seed_interval(x.values())[:2] for x in (a, b)]                # each arm's margin over its floor, ± half-width
+        above = [mm - hh > 0 for mm, hh in arms]
         vals = lambda cm: [r[cm[1]] for r in records if r["condition"] == cm[0] and cm[1] in r]
         rows.append({"cause": cause, "seeds' claim": claims.get(cause, "—"), "control": f"{ctl[0]}: {ctl[1]}", "control (dB)": pm(vals(ctl)),
                      "treatment": f"{trt[0]}: {trt[1]}", "treatment (dB)": pm(vals(trt)), "effect (dB)": f"{m:+.2f} ± {half:.2f}",
-                     "arms − floor (dB)": ", ".join(f"{seed_interval(x.values())[0]:+.2f}" for x in (a, b)), "seeds": n})
+                     "arms − floor (dB)": ", ".join(f"{mm:+.2f}" for mm, _ in arms), "seeds": n})
         tests.append((all(above) or n < 2, m, half, p if n > 1 else 1.0))
     judged = [i for i, t in enumerate(tests) if t[0]]
     settled = dict(zip(judged, holm([tests[i][3] for i in judged], alpha)))
@@ -667,7 +646,9 @@ def first_above_floor(records:list, # records of a cumulative ladder
     "The first rung whose margin over the floor is above zero by its whole 95% t-interval over seeds."
     for arm, _, _ in rungs:
         d = [r[metric] - r["biharmonic"] for r in records if r["condition"] == arm and metric in r]
-        if len(d) > 1 and (lambda m, h, *_: m - h > 0)(*seed_interval(d)): return arm
+        if len(d) < 2: continue
+        m, half, _, _ = seed_interval(d)
+        if m - half > 0: return arm
     return None
 
 def break_arms(base:dict, # the recipe of the rung the causes are broken on
