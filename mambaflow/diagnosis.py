@@ -19,6 +19,7 @@ from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior
 from .samplers import time_grid
 from .ssm import Mamba, seed_lti_scan, lti_scan_fft
 from .models import ModelConfig, build_model, PRESETS
+from .scoring import t_interval, verdicts
 
 # %% auto #0
 __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 'WORKING_MODEL', 'CAUSES', 'EVAL_CAUSES',
@@ -27,9 +28,9 @@ __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 
            'run_grid', 'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan', 'train_field_model',
            'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config', 'build_recipe_model',
            'to_recipe_units', 'from_recipe_units', 'recipe_dataset', 'metric_name', 'score_recipe', 'floors',
-           'ladder_arms', 'run_ladder', 'read_ladder', 'seed_interval', 'ladder_rows', 'holm', 'ladder_table',
-           'cumulative_arms', 'first_above_floor', 'break_arms', 'rung_table', 'vfamily_line',
-           'fourier_kernel_smoother', 'hand_set_v1', 'overfit_fields', 'reconstruction_figure']
+           'ladder_arms', 'run_ladder', 'read_ladder', 'ladder_rows', 'ladder_table', 'cumulative_arms',
+           'first_above_floor', 'break_arms', 'rung_table', 'vfamily_line', 'fourier_kernel_smoother', 'hand_set_v1',
+           'overfit_fields', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
 def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
@@ -528,19 +529,6 @@ def read_ladder(folder:str|Path, # a results folder of `run_ladder`
     return sorted(out, key=lambda r: (order.index(r["condition"]) if r["condition"] in order else len(order), r["condition"], r["seed"]))
 
 # %% ../nbs/12_six_db.ipynb #08e1d185
-def seed_interval(values, # per-seed numbers (e.g. paired differences)
-                  conf:float=0.95, # confidence of the two-sided interval
-                 ) -> tuple: # (mean, half-width, n, p): mean ± half-width is the t-interval; p of "mean = 0"
-    "Student-t interval of the mean over n seeds (n - 1 degrees of freedom) and the two-sided p-value of a zero mean."
-    from scipy import stats
-    v = np.asarray(list(values), dtype=np.float64)
-    n = v.size
-    if n < 2: return float(v.mean()) if n else float("nan"), float("inf"), n, 1.0
-    m, se = float(v.mean()), float(v.std(ddof=1) / math.sqrt(n))
-    half = float(stats.t.ppf(0.5 + conf / 2, n - 1)) * se
-    p = float(2 * stats.t.sf(abs(m) / se, n - 1)) if se > 0 else (0.0 if m != 0 else 1.0)
-    return m, half, n, p
-
 LADDER_CLAIMS = {   # cause -> what the seeds said of it ("The failure and the seeds' explanations")
     "sampler": "— (not suspected)", "units": "— (not suspected)", "scan": "Δ = 1/N: the cause of 6 dB",
     "read-out": "— (not suspected)", "targets": "random queries: +20–25 dB, critical", "Fourier": "learnable: +1–2 dB",
@@ -567,16 +555,6 @@ def ladder_rows(base:dict, # the ladder's base recipe: SEEDS_RECIPE, WORKING_REC
     rows.append(("all", ("base", m0), ("all", metric_name("mean" if seeds else "fresh", e["clamp"], e["fields"]))))
     return rows + [a if isinstance(a, tuple) else (a, ("base", m0), (a, m0)) for a in extra]
 
-def holm(pvalues:list, # p-values of the rows of one table
-         alpha:float=0.05, # family-wise error rate
-        ) -> list: # bool per row: rejected (the effect is settled)
-    "Holm's step-down correction: sort the p-values, reject while p_(i) ≤ α/(m − i), stop at the first that is not."
-    order, out = sorted(range(len(pvalues)), key=lambda i: pvalues[i]), [False] * len(pvalues)
-    for rank, i in enumerate(order):
-        if pvalues[i] > alpha / (len(pvalues) - rank): break
-        out[i] = True
-    return out
-
 def ladder_table(records:list, # from `run_ladder`
                  base:dict, # its base recipe
                  extra:tuple=(), # further arms compared with the base arm (e.g. "51 random targets")
@@ -585,7 +563,7 @@ def ladder_table(records:list, # from `run_ladder`
                  alpha:float=0.05, # family-wise error rate of the table (Holm)
                 ) -> list: # rows
     """Each row of a ladder: control and treatment PSNR, the paired effect (95% t-interval over seeds), each arm's margin over its
-    own floor and the verdict of the book's rule: judged only if both arms beat the floor; settled by Holm across the rows."""
+    own floor and the verdict of the book's one rule (`scoring.verdicts`)."""
     rows, tests = [], []
     floor_of = lambda metric: ("biharmonic, " + metric.split(", ")[-1] if metric.endswith("²") else
                                metric_name("biharmonic", fields="training" if metric.endswith(", training fields") else "held-out"))
@@ -594,23 +572,13 @@ def ladder_table(records:list, # from `run_ladder`
         a, b = by(ctl), by(trt)                                      # margins over each field set's own floor, per seed
         seeds = sorted(set(a) & set(b))
         if not seeds: continue                                       # an arm that was not run
-        m, half, n, p = seed_interval([b[s] - a[s] for s in seeds])
-        arms = [seed_interval(x.values())[:2] for x in (a, b)]                # each arm's margin over its floor, ± half-width
-        above = [mm - hh > 0 for mm, hh in arms]
+        tests.append({"effect": [b[s] - a[s] for s in seeds], "arms": [list(a.values()), list(b.values())]})
         vals = lambda cm: [r[cm[1]] for r in records if r["condition"] == cm[0] and cm[1] in r]
         rows.append({"cause": cause, "seeds' claim": claims.get(cause, "—"), "control": f"{ctl[0]}: {ctl[1]}", "control (dB)": pm(vals(ctl)),
-                     "treatment": f"{trt[0]}: {trt[1]}", "treatment (dB)": pm(vals(trt)), "effect (dB)": f"{m:+.2f} ± {half:.2f}",
-                     "arms − floor (dB)": ", ".join(f"{mm:+.2f}" for mm, _ in arms), "seeds": n})
-        tests.append((all(above) or n < 2, m, half, p if n > 1 else 1.0))
-    judged = [i for i, t in enumerate(tests) if t[0]]
-    settled = dict(zip(judged, holm([tests[i][3] for i in judged], alpha)))
-    for i, (ok, m, half, p) in enumerate(tests):
-        if rows[i]["seeds"] < 2: v = "inconclusive (one seed)"
-        elif not ok: v = "inconclusive (an arm at the floor)"
-        elif abs(m) + half <= margin: v = "settled: no effect"               # the whole interval inside ±margin
-        elif settled[i]: v = f"settled: {m:+.2f} dB"
-        else: v = "inconclusive"
-        rows[i]["verdict"] = v
+                     "treatment": f"{trt[0]}: {trt[1]}", "treatment (dB)": pm(vals(trt))})
+    for row, v in zip(rows, verdicts(tests, margin, alpha)):
+        row.update({"effect (dB)": f"{v['effect']:+.2f} ± {v['half']:.2f}", "arms − floor (dB)": ", ".join(f"{m:+.2f}" for m, _ in v["arms"]),
+                    "seeds": v["n"], "verdict": v["verdict"]})
     return rows
 
 # %% ../nbs/12_six_db.ipynb #04abb6af
@@ -647,7 +615,7 @@ def first_above_floor(records:list, # records of a cumulative ladder
     for arm, _, _ in rungs:
         d = [r[metric] - r["biharmonic"] for r in records if r["condition"] == arm and metric in r]
         if len(d) < 2: continue
-        m, half, _, _ = seed_interval(d)
+        m, half, _, _ = t_interval(d)
         if m - half > 0: return arm
     return None
 
@@ -665,7 +633,7 @@ def rung_table(records:list, # `run_ladder` records of a cumulative ladder
     for arm, label, _ in rungs:
         rs = {r["seed"]: r for r in records if r["condition"] == arm and metric in r}
         if not rs: continue
-        m, half, n, _ = seed_interval([r[metric] - r["biharmonic"] for r in rs.values()])
+        m, half, n, _ = t_interval([r[metric] - r["biharmonic"] for r in rs.values()])
         curve = next((r["curve"] for r in rs.values() if r.get("curve")), [])
         q = curve[-1]["mean"] - curve[len(curve) * 3 // 4 - 1]["mean"] if len(curve) >= 4 else float("nan")
         row = {"rung": arm, "change": label, "seeds": n, "PSNR (dB)": pm([r[metric] for r in rs.values()]),
@@ -676,7 +644,7 @@ def rung_table(records:list, # `run_ladder` records of a cumulative ladder
         if prev is not None:
             common = sorted(set(rs) & set(prev))
             if common:
-                g, gh, _, _ = seed_interval([rs[s][metric] - prev[s][metric] for s in common])
+                g, gh, _, _ = t_interval([rs[s][metric] - prev[s][metric] for s in common])
                 row["gain over the rung before (dB)"] = f"{g:+.2f} ± {gh:.2f}"
         rows.append(row); prev = rs
     return rows
