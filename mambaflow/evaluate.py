@@ -17,14 +17,15 @@ from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 from .models import build_model, set_query_chunks
 from .inference import reconstruct, model_device
+from .scoring import t_interval, verdicts, verdict_note
 
 # %% auto #0
-__all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'score',
-           'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'beats_floor', 'claims_table',
-           'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
-           'reconstruction_figure', 'main_job', 'measured_line', 'show_main_job', 'run_test_images', 'evaluate_run',
-           'load_model_cfg', 'rebuild_model', 'show_results_folder', 'compare_runs', 'improvement_chart',
-           'add_evaluate_args', 'evaluate_cli']
+__all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED',
+           'score', 'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
+           'claims_note', 'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure',
+           'performance_chart', 'reconstruction_figure', 'main_job', 'measured_line', 'show_main_job',
+           'run_test_images', 'evaluate_run', 'shipped_name', 'load_model_cfg', 'rebuild_model', 'show_results_folder',
+           'compare_runs', 'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio")
@@ -94,12 +95,27 @@ def compare_samplers(model:Callable, # field model
                      label:str="", # model label in the rows
                      reimpose_mean:bool=False, # add the posterior mean with the observed pixels written back (native grid)
                      progress:bool=False, # a tqdm bar over the reconstructions
+                     batch:int|None=None, # images per reconstruction call (bounds memory; batch b draws its masks and noise with seed + b)
                     ) -> dict: # rows (list of dicts), per_image {(r, method): {metric: (N,)}}, recon, truth, obs, kind
     "The seeds' multi-scale sampler table, with the posterior mean, mean of K samples and baselines at every resolution."
     check_tensor(images, "images", (None, None, None, None), floating=True, lo=0.0, hi=1.0)
     for s in samplers:
         if s not in FLOW_SAMPLERS: raise ValueError(f"samplers: expected names in {sorted(FLOW_SAMPLERS)}, got {s!r}")
     N = images.shape[0]
+    if batch is not None and N > batch:
+        if batch < 1: raise ValueError(f"batch: expected an int >= 1 or None, got {batch!r}")
+        args = dict(highres=None, samplers=samplers, resolutions=resolutions, steps=steps, n_samples=n_samples, ratio=ratio,
+                    sampler_kw=sampler_kw, baselines=baselines, chunk=chunk, keep=keep, mean_of_k_at=mean_of_k_at, label=label,
+                    reimpose_mean=reimpose_mean)
+        if highres is not None: raise ValueError("batch: expected highres=None (real high-resolution truths are not split into batches)")
+        from tqdm.auto import tqdm
+        starts = tqdm(range(0, N, batch), desc=f"evaluate {label}, batches of {batch}".strip(), disable=not progress, dynamic_ncols=True)
+        parts = [compare_samplers(model, images[i:i + batch], seed=seed + b, **args) for b, i in enumerate(starts)]
+        first = parts[0]
+        per_image = {k: {m: torch.cat([p["per_image"][k][m] for p in parts]) for m in first["per_image"][k]} for k in first["per_image"]}
+        rows = [{**row, **summarize(per_image[(row["res"], row["method"])]),
+                 "s/img": sum(p["rows"][j]["s/img"] * p["n_images"] for p in parts) / N} for j, row in enumerate(first["rows"])]
+        return {**first, "rows": rows, "per_image": per_image, "n_images": N}
     obs = observe(images, ratio, seed)
     rows, per_image, recon, truths, kinds, spread = [], {}, {}, {}, {}, {}
     from tqdm.auto import tqdm
@@ -149,51 +165,54 @@ SEED_CLAIMS = {
 def paired_change(per_image:dict, # {(res, method) or key: {metric: (N,)}}
                   control, # key of the control
                   treatment, # key of the treatment
-                 ) -> dict: # speckle_pct, speckle_pct_se, speckle_metric, psnr_db, psnr_db_se
-    """Paired change from control to treatment over the same images: dB PSNR (mean ± s.e.) and % speckle, the geometric
-    mean of the per-image ratios of the HF ratio (`metrics.hf_energy_ratio`; the speckle index where it is absent), ± s.e."""
+                  conf:float=0.95, # confidence of the intervals
+                 ) -> dict: # psnr_db, psnr_db_half, speckle_pct, speckle_pct_half, speckle_metric, n
+    """Paired change from control to treatment over the same images, each ± the half-width of its t-interval (`scoring.t_interval`,
+    the image as unit): dB PSNR, and % speckle as the geometric mean of the per-image ratios of the HF ratio
+    (`metrics.hf_energy_ratio`; the speckle index where it is absent)."""
     c, t = per_image[control], per_image[treatment]
-    d = (t["PSNR"] - c["PSNR"]).double()
     key = "HF ratio" if "HF ratio" in c and "HF ratio" in t else "speckle"
-    lr = torch.log(t[key].double() / c[key].double())       # per image: every image weighs the same
-    n = len(d)
-    se = lambda x: float(x.std() / math.sqrt(n)) if n > 1 else float("nan")
-    g = math.exp(float(lr.mean()))
-    return {"speckle_pct": 100 * (g - 1), "speckle_pct_se": 100 * g * se(lr), "speckle_metric": key,
-            "psnr_db": float(d.mean()), "psnr_db_se": se(d)}
-
-def beats_floor(margin:dict, # `paired_change(per_image, floor key, arm key)`
-               ) -> bool:
-    "The book's floor rule (DESIGN.md): the arm's paired PSNR margin over the classical floor exceeds two standard errors."
-    return margin["psnr_db"] - 2 * margin["psnr_db_se"] > 0
+    m, h, n, _ = t_interval((t["PSNR"] - c["PSNR"]).double().tolist(), conf)
+    lm, lh, _, _ = t_interval(torch.log(t[key].double() / c[key].double()).tolist(), conf)   # per image: every image weighs the same
+    g = math.exp(lm)
+    return {"psnr_db": m, "psnr_db_half": h, "speckle_pct": 100 * (g - 1), "speckle_pct_half": 100 * g * lh, "speckle_metric": key, "n": n}
 
 def claims_table(per_image:dict, # paired per-image metrics
-                 comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key[, floor pairs])]
+                 comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key, [(arm key, floor key), ...])]
                 ) -> list: # rows
-    "Each seed claim next to the measured paired change, each arm's margin over the classical floor, and a rule-made verdict."
-    rows = []
+    """Each seed claim next to the measured paired change, each arm's margin over the classical floor, and the verdict of the book's one
+    rule (`scoring.verdicts`, the image as unit, Holm across the rows); where the rule judges, whether the claimed size was reached."""
+    rows, tests = [], []
     for key, label, ctl, trt, *fl in comparisons:
         if not fl or not fl[0]:
             raise ValueError(f"comparisons: {label!r} has no (arm, floor) pairs; a verdict needs every arm beside the classical floor (DESIGN.md)")
         c, m = SEED_CLAIMS[key], paired_change(per_image, ctl, trt)
-        lo_s, hi_s = c["speckle_pct"]; lo_p, hi_p = c["psnr_db"]
-        ok_s = m["speckle_pct"] <= hi_s / 2       # at least half the claimed reduction
-        ok_p = m["psnr_db"] >= lo_p / 2           # at least half the claimed gain
-        verdict = "reproduced" if ok_s and ok_p else ("partly" if ok_s or ok_p else "not reproduced")
-        row = {"claim (seeds)": c["claim"], "measured on": label,
-               "speckle change": f"{m['speckle_pct']:+.0f}% ± {m['speckle_pct_se']:.0f}",
-               "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_se']:.2f} dB"}
-        margins = [paired_change(per_image, f, arm) for arm, f in fl[0]]   # a verdict needs every arm above the floor by more than 2 s.e.
-        row["arms − floor"] = ", ".join(f"{g['psnr_db']:+.2f} ± {g['psnr_db_se']:.2f} dB" for g in margins)
-        if not all(beats_floor(g) for g in margins): verdict = "inconclusive (an arm is at the floor)"
-        rows.append({**row, "verdict": verdict})
+        diff = lambda a, b: (per_image[b]["PSNR"] - per_image[a]["PSNR"]).double().tolist()
+        tests.append({"effect": diff(ctl, trt), "arms": [diff(f, arm) for arm, f in fl[0]]})
+        ok_s = m["speckle_pct"] <= c["speckle_pct"][1] / 2       # at least half the claimed reduction
+        ok_p = m["psnr_db"] >= c["psnr_db"][0] / 2               # at least half the claimed gain
+        rows.append({"claim (seeds)": c["claim"], "measured on": label,
+                     "speckle change": f"{m['speckle_pct']:+.0f}% ± {m['speckle_pct_half']:.0f}",
+                     "PSNR change": f"{m['psnr_db']:+.2f} ± {m['psnr_db_half']:.2f} dB",
+                     "size": "reproduced" if ok_s and ok_p else ("partly" if ok_s or ok_p else "not reproduced")})
+    for row, v in zip(rows, verdicts(tests, unit="image")):
+        size = row.pop("size")
+        row["arms − floor"] = ", ".join(f"{am:+.2f} ± {ah:.2f} dB" for am, ah in v["arms"])
+        row["n"] = v["n"]
+        row["verdict"] = v["verdict"] if v["verdict"].startswith("inconclusive") else f"{size} ({v['verdict']})"
     return rows
+
+def claims_note(claims:list) -> str: # rows of `claims_table`
+    "The sentence under a claims table (`scoring.verdict_note`: n, unit, test) and what 'reproduced' means."
+    if not claims: return ""
+    judged = [{"n": r["n"], "judged": not r["verdict"].startswith("inconclusive (")} for r in claims]
+    return verdict_note(judged, unit="image") + '; where judged, "reproduced" needs half the claimed change in both PSNR and speckle'
 
 def claims_figure(per_image:dict, # paired per-image metrics, as for `claims_table`
                   comparisons:list, # as for `claims_table`
                   metric:str="PSNR", # the per-image metric drawn
                  ):
-    "The claims table drawn with seaborn: each paired change and each arm's margin over the floor (mean ± 2 s.e., the verdict's rule), and the per-image distribution of every method involved."
+    "The claims table drawn with seaborn: each paired change and each arm's margin over the floor (mean and 95% t-interval, the verdict's rule), and the per-image distribution of every method involved."
     import matplotlib.pyplot as plt, pandas as pd, seaborn as sns
     name = lambda k: k if isinstance(k, str) else " ".join(map(str, k))
     effects, methods = [], []
@@ -206,9 +225,9 @@ def claims_figure(per_image:dict, # paired per-image metrics, as for `claims_tab
     dist = [{"method": name(k), metric: v} for k in methods for v in per_image[k][metric].double().tolist()]
     fig, ax = plt.subplots(1, 2, figsize=(12, 1.2 + 0.55 * max(len(comparisons) * 2, len(methods))),
                            gridspec_kw={"width_ratios": [1.2, 1]})
-    sns.pointplot(pd.DataFrame(effects), x=metric, y="comparison", hue="paired difference", errorbar=("se", 2),
+    sns.pointplot(pd.DataFrame(effects), x=metric, y="comparison", hue="paired difference", errorbar=lambda v: (lambda m, h: (m - h, m + h))(*t_interval(v)[:2]),
                   dodge=0.5, linestyle="none", markersize=5, capsize=0.15, ax=ax[0])
-    ax[0].axvline(0, color="k", lw=0.8); ax[0].set_xlabel(f"paired change in {metric} (mean ± 2 s.e.)")
+    ax[0].axvline(0, color="k", lw=0.8); ax[0].set_xlabel(f"paired change in {metric} (mean, 95% t-interval)")
     ax[0].legend(fontsize=7, title=None, loc="best")
     sns.boxplot(pd.DataFrame(dist), x=metric, y="method", color="0.85", fliersize=0, ax=ax[1])
     sns.stripplot(pd.DataFrame(dist), x=metric, y="method", size=2.5, alpha=0.6, jitter=0.2, ax=ax[1])
@@ -327,7 +346,7 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     out = Path(out)
     cfg = fit_to_budget(cfg, minutes)
     if cap_minutes is not None: cfg = dataclasses.replace(cfg, max_minutes=float(cap_minutes))
-    print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out}")
+    print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out.name}/")
     summary = train(cfg, out)
     model, _ = load_model(out)
     images = held_out_images(cfg.data, n_test, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
@@ -344,7 +363,7 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     write_results(out / "results.json", {"title": title, "rows": [{k: r.get(k) for k in ["model", "res"] + MAIN_JOB_COLS} for r in rows],
                                          "curve": curve, "summary": summary},
                   job="main_job", train_config=dataclasses.asdict(cfg), minutes=minutes, n_test=len(images))
-    print(table); print(f"wrote {out / 'report.md'}, {out / 'reconstructions.png'} and {out / 'results.json'}")
+    print(table); print(f"wrote report.md, reconstructions.png and results.json in {out.name}/")
     return rows
 
 def measured_line(meta:dict) -> str: # the meta of a results file (`core.write_results`)
@@ -374,12 +393,13 @@ def run_test_images(cfg, # the run's TrainConfig
     "Held-out images for a run, and their real high-resolution versions where they exist (the embedded crops)."
     if cfg.data.partition(":")[0] == "embedded":
         x = embedded_images("test")[:n]
-        return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), "embedded test photographs (real crops)"
+        return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), "crops of the embedded test photographs (real high-resolution crops)"
     images = held_out_images(cfg.data, n, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
     return images, None, f"held-out images of {cfg.data} (truth above 32² is a bicubic upsampling)"
 
 def _eval_dir(run, out):
-    d = Path(out) if out is not None else Path(run) / "evaluation"
+    name = shipped_name(run)
+    d = Path(out) if out is not None else Path(f"evaluation_{name}") if name is not None else Path(run) / "evaluation"
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -414,7 +434,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
                            label=cfg.model, mean_of_k_at=mean_of_k_at)
     d = _eval_dir(run, out)
     floor_key = lambda r: (r, "biharmonic") if (r, "biharmonic") in res["per_image"] else (r, "biharmonic+bicubic")
-    cmp = [("sde", f"seed_sde vs heun, {r}²", (r, "heun"), (r, "seed_sde"), [((r, "posterior mean (t=0)"), floor_key(r))])
+    cmp = [("sde", f"seed_sde vs heun, {r}²", (r, "heun"), (r, "seed_sde"), [((r, "heun"), floor_key(r)), ((r, "seed_sde"), floor_key(r))])
            for r in resolutions if "heun" in samplers and "seed_sde" in samplers and floor_key(r) in res["per_image"]]
     claims = claims_table(res["per_image"], cmp) if cmp else []
     extra = []
@@ -458,12 +478,24 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     return {**res, "claims": claims, "sampling_cost": extra, "uncertainty": unc, "text": text, "dir": str(d),
             "files": sorted(p.name for p in d.iterdir())}
 
+SHIPPED = "shipped:"   # the prefix that names a shipped model explicitly
+
+def shipped_name(run) -> str|None:
+    "The shipped model `run` names: 'shipped:NAME' always; a bare NAME only when no such path exists (a path is a path)."
+    from mambaflow.models import pretrained_names
+    if not isinstance(run, str): return None
+    if run.startswith(SHIPPED):
+        name = run[len(SHIPPED):]
+        if name not in pretrained_names(): raise ValueError(f"run: expected a shipped model in {pretrained_names()} after {SHIPPED!r}, got {name!r}")
+        return name
+    return run if run in pretrained_names() and not Path(run).exists() else None
+
 def load_model_cfg(run, device="cpu"):
-    "(model, TrainConfig) of a run folder, a checkpoint (`train.load_model`, EMA weights) or a shipped model's name."
+    "(model, TrainConfig) of a run folder, a checkpoint (`train.load_model`, EMA weights) or a shipped model (`shipped_name`)."
     from mambaflow.train import load_model, TrainConfig
-    from mambaflow.models import pretrained_names, load_pretrained
-    if isinstance(run, str) and run in pretrained_names():
-        model, info = load_pretrained(run, device=device)
+    from mambaflow.models import load_pretrained
+    if (name := shipped_name(run)) is not None:
+        model, info = load_pretrained(name, device=device)
         if "train_config" not in info: raise ValueError(f"run: the shipped model {run!r} records no train_config")
         return model, TrainConfig.from_dict(info["train_config"])
     return load_model(run, device=device)
@@ -502,6 +534,7 @@ def compare_runs(run_a, # the control run (V1)
                  device="cpu", out=None, chunk:int|None=None, model_changes:dict|None=None, attn_chunk:int|None=None,
                  verbose:bool=True,
                  progress:bool=False, # tqdm bars over the reconstructions
+                 batch:int|None=None, # images per reconstruction call (`compare_samplers`)
                 ) -> dict: # rows, improvement rows, claims, files
     "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim (results.json too)."
     import matplotlib.pyplot as plt
@@ -512,9 +545,10 @@ def compare_runs(run_a, # the control run (V1)
     if labels[0] == labels[1]: labels = (labels[0] + " (a)", labels[1] + " (b)")
     images, highres, source = run_test_images(ca, n_images)
     ratio = ca.ratio if ratio is None else ratio
-    ra = compare_samplers(ma, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, label=labels[0], progress=progress)
+    ra = compare_samplers(ma, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, label=labels[0], progress=progress,
+                          batch=batch)
     rb = compare_samplers(mb, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk,
-                          baselines=(), label=labels[1], progress=progress)
+                          baselines=(), label=labels[1], progress=progress, batch=batch)
     per = {(labels[0],) + k: v for k, v in ra["per_image"].items()}
     per.update({(labels[1],) + k: v for k, v in rb["per_image"].items()})
     model_methods = [m for (r, m) in rb["per_image"] if r == resolutions[0]]
@@ -524,12 +558,12 @@ def compare_runs(run_a, # the control run (V1)
             c = paired_change(per, (labels[0], r, m), (labels[1], r, m))
             improve.append({"res": r, "method": m, f"PSNR {labels[0]}": float(per[(labels[0], r, m)]["PSNR"].mean()),
                             f"PSNR {labels[1]}": float(per[(labels[1], r, m)]["PSNR"].mean()),
-                            "ΔPSNR (dB)": c["psnr_db"], "± s.e.": c["psnr_db_se"], "Δspeckle (%)": c["speckle_pct"],
-                            "± s.e. (%)": c["speckle_pct_se"]})
+                            "ΔPSNR (dB)": c["psnr_db"], "± 95% t": c["psnr_db_half"], "Δspeckle (%)": c["speckle_pct"],
+                            "± 95% t (%)": c["speckle_pct_half"]})
     fk = lambda r: (labels[0], r, "biharmonic") if (labels[0], r, "biharmonic") in per else (labels[0], r, "biharmonic+bicubic")
-    floor = lambda r: [((lab, r, "posterior mean (t=0)"), fk(r)) for lab in labels] if fk(r) in per else []
-    cmp = [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r))
-           for r in resolutions if floor(r) for m in model_methods if m in ("heun", "posterior mean (t=0)")]   # no floor, no verdict
+    floor = lambda r, m: [((lab, r, m), fk(r)) for lab in labels] if fk(r) in per else []      # the arms are what the row compares
+    cmp = [("v2", f"{labels[1]} vs {labels[0]}, {m}, {r}²", (labels[0], r, m), (labels[1], r, m), floor(r, m))
+           for r in resolutions if fk(r) in per for m in model_methods if m in ("heun", "posterior mean (t=0)")]   # no floor, no verdict
     claims = claims_table(per, cmp)
     rows = ra["rows"] + rb["rows"]
     d = _eval_dir(run_a, out)
@@ -537,10 +571,11 @@ def compare_runs(run_a, # the control run (V1)
         f"runs: {run_a} and {run_b}", f"{len(images)} {source}; {ratio:.0%} observed; {steps} steps; seed {seed}",
         "same images, masks and noise for both runs: differences are paired"])
     text += format_table(rows, ".4g", columns=TABLE_COLS) + "\n\n## Paired change from " + labels[0] + " to " + labels[1] + "\n\n"
-    text += format_table(improve, ".3g") + "\n\n## Seeds' claim\n\n" + format_table(claims) + "\n"
+    text += format_table(improve, ".3g") + "\n\n## Seeds' claim\n\n" + format_table(claims) + "\n\n" + claims_note(claims) + "\n"
     atomic_write_text(d / "comparison_results.txt", text)
     write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in rows],
-                                       "improvement": improve, "claims": claims},
+                                       "improvement": improve, "claims": claims,
+                                       "labels": list(labels), "n_images": len(images)},
                   job="compare_runs", runs=[str(run_a), str(run_b)], labels=list(labels), n_images=len(images), steps=steps)
     fig = _two_run_figure(ra, rb, labels); atomic_savefig(fig, d / "v1_vs_v2_comparison.png", dpi=60); plt.close(fig)
     fig = improvement_chart(improve, labels); atomic_savefig(fig, d / "improvement_chart.png", dpi=60); plt.close(fig)
@@ -565,14 +600,14 @@ def _two_run_figure(ra, rb, labels, n:int=3):
                         for j, (name, ims) in enumerate(cols)] for i in range(n)], size=1.35, fontsize=6)
 
 def improvement_chart(improve:list, labels:tuple):
-    "Paired ΔPSNR and Δspeckle (with standard errors) per method and resolution, with the seeds' claimed ranges shaded."
+    "Paired ΔPSNR and Δspeckle (with 95% t-intervals, the image as unit) per method and resolution, with the seeds' claimed ranges shaded."
     import matplotlib.pyplot as plt
     names = [f"{r['method']} {r['res']}²" for r in improve]
     y = np.arange(len(names))
     fig, ax = plt.subplots(1, 2, figsize=(7.5, 0.45 * len(names) + 1.4), squeeze=False)
     c = SEED_CLAIMS["v2"]
-    for j, (key, se, claim, unit) in enumerate((("ΔPSNR (dB)", "± s.e.", c["psnr_db"], "dB"),
-                                                ("Δspeckle (%)", "± s.e. (%)", c["speckle_pct"], "%"))):
+    for j, (key, se, claim, unit) in enumerate((("ΔPSNR (dB)", "± 95% t", c["psnr_db"], "dB"),
+                                                ("Δspeckle (%)", "± 95% t (%)", c["speckle_pct"], "%"))):
         ax[0, j].barh(y, [r[key] for r in improve], xerr=[r[se] for r in improve], color="tab:blue")
         ax[0, j].axvspan(*claim, color="tab:orange", alpha=0.3, label="seeds' claim")
         ax[0, j].axvline(0, color="k", lw=0.5); ax[0, j].set_yticks(y); ax[0, j].set_yticklabels(names if j == 0 else [], fontsize=7)
@@ -581,10 +616,24 @@ def improvement_chart(improve:list, labels:tuple):
     fig.tight_layout()
     return fig
 
+def v1_v2_line(results:dict, # `compare_runs`' return value, or the "results" of its results.json
+               method:str="posterior mean (t=0)", # the reconstruction compared
+               dataset:str="CIFAR-10",
+              ) -> str:
+    "The one line a script can read: both runs' PSNR, the floor's and the rule's verdict on the V2 claim, on the first resolution."
+    (a, b), rows = results["labels"], results["rows"]
+    r = min(x["res"] for x in rows)
+    get = lambda model, m: next(x["PSNR"] for x in rows if x["model"] == model and x["res"] == r and x["method"] == m)
+    floor = "biharmonic" if any(x["method"] == "biharmonic" and x["res"] == r for x in rows) else "biharmonic+bicubic"
+    verdict = next(c["verdict"] for c in results["claims"] if c["measured on"] == f"{b} vs {a}, {method}, {r}²")
+    return (f"V1 vs V2 on {dataset} ({results['n_images']} held-out images): V1 {get(a, method):.2f} dB, V2 {get(b, method):.2f} dB, "
+            f"biharmonic {get(a, floor):.2f} dB; verdict: {verdict}")
+
+
 # %% ../nbs/10_evaluation.ipynb #14796115
 def add_evaluate_args(p): # an argparse (sub)parser
     "Arguments of `mambaflow evaluate`."
-    p.add_argument("run_dir", help="run folder (best.pt or latest.pt)")
+    p.add_argument("run_dir", help="run folder (best.pt or latest.pt), or shipped:NAME for a shipped model (a bare NAME when no such path exists)")
     p.add_argument("--compare", default=None, metavar="OTHER_RUN", help="second run: V1-vs-V2 style paired comparison")
     p.add_argument("--samplers", nargs="+", default=list(SEED_SAMPLERS), choices=sorted(FLOW_SAMPLERS))
     p.add_argument("--resolutions", nargs="+", type=int, default=[32, 64, 96])
@@ -596,7 +645,7 @@ def add_evaluate_args(p): # an argparse (sub)parser
     p.add_argument("--attn-chunk", type=int, default=None, help="queries per chunk inside the attentions (exact; bounds memory)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
-    p.add_argument("--out", default=None, help="output folder (default RUN_DIR/evaluation)")
+    p.add_argument("--out", default=None, help="output folder (default RUN_DIR/evaluation; evaluation_NAME for a shipped model)")
     return p
 
 def evaluate_cli(args) -> int: # parsed `add_evaluate_args` namespace
@@ -604,7 +653,9 @@ def evaluate_cli(args) -> int: # parsed `add_evaluate_args` namespace
     kw = dict(resolutions=tuple(args.resolutions), n_images=args.n_images, steps=args.steps, n_samples=args.n_samples,
               ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk, attn_chunk=args.attn_chunk,
               progress=not getattr(args, "no_progress", False))
+    for r in (args.run_dir, args.compare):
+        if r is not None: print(f"model: the shipped {shipped_name(r)}" if shipped_name(r) else f"model: the run in {Path(r).name}/")
     if args.compare: r = compare_runs(args.run_dir, args.compare, samplers=tuple(args.samplers), **kw)
     else: r = evaluate_run(args.run_dir, samplers=tuple(args.samplers), **kw)
-    print(f"wrote {r['dir']}")
+    print(f"wrote {Path(r['dir']).name}/")
     return 0

@@ -15,7 +15,7 @@ from .flow import field_velocity
 from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config, set_query_chunks
 from .evaluate import (compare_samplers, truth_at, score, summarize, rebuild_model,
-                                load_model_cfg, run_test_images, TABLE_COLS)
+                                load_model_cfg, shipped_name, run_test_images, TABLE_COLS)
 
 # %% auto #0
 __all__ = ['estimate_memory_mb', 'bench_velocity', 'bench_velocity_subprocess', 'fit_chunk', 'plan_chunks', 'superres',
@@ -162,7 +162,7 @@ def real_crop_images(n:int, # images
                     ) -> tuple: # (images (n, 32, 32, 3), r -> real crops (n, r, r, 3), source label)
     "The embedded test photographs' 32² patches and their real crops at any r <= 256 (whatever the run was trained on)."
     x = embedded_images("test")[:n]
-    return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), f"{len(x)} embedded test photographs (real 256² crops)"
+    return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), f"{len(x)} crops of the embedded test photographs (real 256² crops)"
 
 def superres_table(model:nn.Module, # field model trained at 32²
                    images:torch.Tensor, # (N, 32, 32, C) observed images (area-downsampled crops)
@@ -270,7 +270,7 @@ def variant_quality(model:nn.Module, # V1/V2 FieldModel
 # %% ../nbs/11_superres.ipynb #b5e17148
 def add_superres_args(p): # an argparse (sub)parser
     "Arguments of `mambaflow superres`."
-    p.add_argument("run_dir", help="run folder (best.pt or latest.pt)")
+    p.add_argument("run_dir", help="run folder (best.pt or latest.pt), or shipped:NAME for a shipped model (a bare NAME when no such path exists)")
     p.add_argument("--resolutions", nargs="+", type=int, default=[64, 96, 128, 256])
     p.add_argument("--n-images", type=int, default=8)
     p.add_argument("--samplers", nargs="*", default=[], help="extra samplers besides the posterior mean")
@@ -293,13 +293,15 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     if changes: model = rebuild_model(model, **changes)
     if args.attn_chunk is not None: set_query_chunks(model, args.attn_chunk)
     images, highres, source = real_crop_images(args.n_images)
-    out = Path(args.out) if args.out else Path(args.run_dir) / "superres"; out.mkdir(parents=True, exist_ok=True)
+    name = shipped_name(args.run_dir)
+    print(f"model: the shipped {name}" if name else f"model: the run in {Path(args.run_dir).name}/")
+    out = Path(args.out) if args.out else Path(f"superres_{name}") if name else Path(args.run_dir) / "superres"; out.mkdir(parents=True, exist_ok=True)
     nc = n_observed(images.shape[1], images.shape[2], cfg.ratio)
     plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk, args.attn_chunk)   # as the library: refuses past the budget
     chunk = min((c for c, _ in plan.values() if c is not None), default=None)
     res = superres_table(model, images, highres, tuple(args.resolutions), tuple(args.samplers), args.steps, cfg.ratio,
                          args.seed, chunk=chunk, label=cfg.model, progress=not getattr(args, "no_progress", False))
-    text = (f"# Zero-shot super-resolution: {cfg.model} ({args.run_dir})\n\n- {source}\n"
+    text = (f"# Zero-shot super-resolution: {cfg.model} ({Path(args.run_dir).name})\n\n- {source}\n"
             f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; attention chunk {args.attn_chunk}; config changes {changes or 'none'}\n\n")
     text += format_table(res["rows"], ".4g", columns=[c for c in TABLE_COLS if c != "PSNR hidden"]) + "\n"
     atomic_write_text(out / "superres_results.txt", text)
@@ -308,5 +310,5 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
         rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
         atomic_write_text(out / "scaling.txt", format_table(rows, ".4g") + "\n")
         fig = scaling_figure(rows, args.budget_mb); atomic_savefig(fig, out / "scaling.png", dpi=60); plt.close(fig)
-    print(text); print(f"wrote {out}")
+    print(text); print(f"wrote {Path(out).name}/")
     return 0
