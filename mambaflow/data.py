@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_data.ipynb #4db41482
 from __future__ import annotations
-import os, io, pickle, tarfile, hashlib, zlib, functools, urllib.request
+import os, io, pickle, tarfile, hashlib, zlib, functools, urllib.request, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,9 +12,9 @@ import torch.nn.functional as F
 from .core import as_generator, check_tensor, atomic_write_bytes, format_table, image_grid
 
 # %% auto #0
-__all__ = ['CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP', 'EMBEDDED_PATCH',
-           'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'pixel_grid', 'on_grid_index', 'grid_mask',
-           'resize_images', 'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate',
+__all__ = ['MAX_IMAGE_PIXELS', 'CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP',
+           'EMBEDDED_PATCH', 'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'pixel_grid', 'on_grid_index',
+           'grid_mask', 'resize_images', 'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate',
            'SparseFieldDataset', 'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path',
            'file_md5', 'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes',
            'embedded_images', 'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields',
@@ -257,14 +257,28 @@ def holdout_split(n:int, # number of items
 # %% ../nbs/04_data.ipynb #5a079e89
 _IMG_EXT = (".jpg", ".jpeg", ".png")
 
+MAX_IMAGE_PIXELS = 2 ** 26   # 67 M pixels: an image whose header says more is refused before it is decoded
+
 def _decode_image(data:bytes, name:str) -> torch.Tensor:
-    "Decode JPEG/PNG bytes to float32 (H, W, 3) in [0,1] with PIL."
+    "Decode JPEG/PNG bytes to float32 (H, W, 3) in [0,1] with PIL: 8-bit scaled by 255, 16-bit by 65535; size checked from the header."
     from PIL import Image, UnidentifiedImageError
+    bad = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError)
     try:
-        with Image.open(io.BytesIO(data)) as im: a = np.asarray(im.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ValueError(f"image {name}: cannot decode ({type(e).__name__}: {e})") from e
-    return torch.from_numpy(a.copy()).float().div_(255.0)
+        with warnings.catch_warnings():                                           # the size is checked below, from the header
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))                                     # reads the header only
+    except bad as e: raise ValueError(f"image {name}: cannot decode ({type(e).__name__}: {e})") from e
+    with im:
+        (w, h), mode = im.size, im.mode
+        if w * h > MAX_IMAGE_PIXELS:
+            raise ValueError(f"image {name}: {w}x{h} pixels; expected at most {MAX_IMAGE_PIXELS} (data.MAX_IMAGE_PIXELS)")
+        if mode == "F": raise ValueError(f"image {name}: floating-point pixels; expected an 8- or 16-bit image")
+        try: g = np.asarray(im) if mode in ("I;16", "I;16L", "I;16B", "I") else np.asarray(im.convert("RGB"))
+        except bad as e: raise ValueError(f"image {name}: cannot decode ({type(e).__name__}: {e})") from e
+    if mode in ("I;16", "I;16L", "I;16B", "I"):                                  # 16-bit grey (PIL reads some as 32-bit "I")
+        if g.min() < 0 or g.max() > 65535: raise ValueError(f"image {name}: integer pixels outside 16 bits")
+        return torch.from_numpy(np.repeat(g.astype(np.float64)[..., None] / 65535.0, 3, axis=-1)).float()
+    return torch.from_numpy(g.copy()).float().div_(255.0)
 
 def _split_class(parts):
     "(split, class) from a member path's parts if it ends in split/class/file.ext, else None."

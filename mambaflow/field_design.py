@@ -79,7 +79,7 @@ def summarize_scores(s:dict, base:dict, sample_steps:int|None=None) -> dict:
     return row
 
 # %% ../nbs/09a_field_design.ipynb #fd000013
-DATA_SPEC = "cifar10:/work/shared/data/cifar10-train-jpeg.tar.gz"
+DATA_SPEC = "cifar10"   # the shared CIFAR-10 tar: $MAMBAFLOW_CIFAR10 or ../shared/data (`data.shared_cifar10_path`)
 
 def design_recipes(data:str=DATA_SPEC) -> dict:
     "The table's designs: name -> TrainConfig."

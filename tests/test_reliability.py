@@ -261,6 +261,43 @@ def test_images_of_mixed_sizes_fail_clearly(capsys, tmp_path):
     refused(code, err, "expected every image of size (12, 12, 3)", "got (16, 16, 3)")
 
 
+def test_a_16_bit_image_is_scaled_not_clipped(tmp_path):
+    from mambaflow.data import image_folder
+    ramp = np.linspace(0, 65535, 16 * 16).reshape(16, 16).astype(np.uint16)
+    (tmp_path / "d" / "train" / "a").mkdir(parents=True)
+    for i in range(2): Image.fromarray(ramp).save(tmp_path / "d" / "train" / "a" / f"{i}.png")
+    x = image_folder(tmp_path / "d", "train")[0]
+    np.testing.assert_allclose(x[..., 0].numpy(), ramp / 65535, atol=1e-6)     # the 16-bit values over 65535, not clipped at 255
+    assert float((x >= 1).float().mean()) < 0.01
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(tmp_path):
+    import time, tracemalloc
+    from mambaflow.data import image_folder
+    (tmp_path / "d" / "train" / "a").mkdir(parents=True)
+    Image.new("1", (10000, 10000)).save(tmp_path / "d" / "train" / "a" / "bomb.png")      # 12 kB on disk, 100 M pixels
+    Image.new("RGB", (8, 8)).save(tmp_path / "d" / "train" / "a" / "ok.png")
+    folder = image_folder(tmp_path / "d", "train")
+    tracemalloc.start()
+    with pytest.raises(ValueError, match=r"bomb.png: 10000x10000 pixels; expected at most"):
+        [folder[i] for i in range(len(folder))]
+    assert tracemalloc.get_traced_memory()[1] < 50 * 2**20                      # refused before decoding: no 100 MB buffer
+    tracemalloc.stop()
+
+
+def test_a_run_folder_named_like_a_shipped_model_is_the_run(finished, capsys, tmp_path, monkeypatch):
+    shutil.copytree(finished, tmp_path / "local_small_cifar10")                # the user's own run, named like a shipped model
+    monkeypatch.chdir(tmp_path)
+    args = ["--samplers", "euler", "--steps", "1", "--resolutions", "12", "--n-images", "1", "--n-samples", "1", "--no-progress"]
+    code, out, err = cli(capsys, "evaluate", "local_small_cifar10", *args)
+    assert code == 0, err[-800:]
+    assert "model: the run in local_small_cifar10/" in out
+    doc = json.loads((tmp_path / "local_small_cifar10" / "evaluation" / "results.json").read_text())
+    assert doc["results"]["text"].startswith("# Sampler comparison: tiny (local_small_cifar10)")   # the run's model, not the shipped one
+    code, out, err = cli(capsys, "evaluate", "shipped:nope", *args)
+    refused(code, err, "expected a shipped model")
+
+
 # ---- 7. smaller ones
 
 def test_a_cifar_archive_in_a_folder_is_md5_checked(capsys, tmp_path):
