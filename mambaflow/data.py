@@ -704,12 +704,18 @@ def held_out_images(spec:str, # see DATA_SPECS
                     skip:int=0, # held-out images to pass over first (those validation scores)
                     seed:int=0, val_fraction:float=0.02, # as `source_images`
                    ) -> torch.Tensor: # (n', H, W, C), n' <= n
-    "Held-out images of a data spec for reports: the embedded test photographs, else held-out images after the first `skip`."
-    _check_int(n, "n", 1)
+    """Held-out images of a data spec for reports: the embedded test photographs, else held-out images after the first `skip`
+    (the validation images, which chose the checkpoint, are never test images: fewer than n come back, with a warning)."""
+    _check_int(n, "n", 1); _check_int(skip, "skip", 0)
     if spec.partition(":")[0] == "embedded": return embedded_images("test")[:n]
     _, va = source_images(spec, seed, val_fraction)
-    lo = min(skip, max(0, len(va) - n))
-    return torch.stack([va[i] for i in range(lo, min(len(va), lo + n))])
+    if skip >= len(va):
+        raise ValueError(f"skip: the held-out split of {spec!r} has {len(va)} images and the first {skip} are validation images; "
+                         "expected skip < the split (raise val_fraction or lower n_val)")
+    if skip + n > len(va):
+        warnings.warn(f"held_out_images: {len(va) - skip} test images, not {n}: the held-out split of {spec!r} has {len(va)} "
+                      f"images and the first {skip} are validation images")
+    return torch.stack([va[i] for i in range(skip, min(len(va), skip + n))])
 
 # %% ../nbs/04_data.ipynb #2b98e5c6
 def show_observations(images:torch.Tensor, # (N, H, W, C) in [0,1], C in {1, 3}

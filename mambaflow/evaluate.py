@@ -389,13 +389,16 @@ def show_main_job(results, # a main job's results.json (or a committed copy)
 # %% ../nbs/10_evaluation.ipynb #e50f298c
 def run_test_images(cfg, # the run's TrainConfig
                     n:int, # images
+                    skip:int|None=None, # held-out images passed over (None: the run's n_val, the validation images that chose best.pt)
                    ) -> tuple: # (images (n, 32, 32, C), highres r -> (n, r, r, C) or None, source label)
     "Held-out images for a run, and their real high-resolution versions where they exist (the embedded crops)."
     if cfg.data.partition(":")[0] == "embedded":
         x = embedded_images("test")[:n]
         return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), "crops of the embedded test photographs (real high-resolution crops)"
-    images = held_out_images(cfg.data, n, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
-    return images, None, f"held-out images of {cfg.data} (truth above 32² is a bicubic upsampling)"
+    skip = cfg.n_val if skip is None else skip
+    images = held_out_images(cfg.data, n, skip=skip, seed=cfg.seed, val_fraction=cfg.val_fraction)
+    val = f"after the {skip} validation images" if skip else "validation images included: no checkpoint was chosen by them"
+    return images, None, f"held-out images of {cfg.data} ({val}; truth above 32² is a bicubic upsampling)"
 
 def _eval_dir(run, out):
     name = shipped_name(run)
@@ -535,6 +538,7 @@ def compare_runs(run_a, # the control run (V1)
                  verbose:bool=True,
                  progress:bool=False, # tqdm bars over the reconstructions
                  batch:int|None=None, # images per reconstruction call (`compare_samplers`)
+                 skip:int|None=None, # held-out images passed over (`run_test_images`; 0 for final weights that no validation chose)
                 ) -> dict: # rows, improvement rows, claims, files
     "The same multi-scale table for two runs on the same images, their paired differences and the seeds' V2 claim (results.json too)."
     import matplotlib.pyplot as plt
@@ -543,7 +547,7 @@ def compare_runs(run_a, # the control run (V1)
     if attn_chunk is not None: set_query_chunks(ma, attn_chunk); set_query_chunks(mb, attn_chunk)
     labels = labels or (ca.model, cb.model)
     if labels[0] == labels[1]: labels = (labels[0] + " (a)", labels[1] + " (b)")
-    images, highres, source = run_test_images(ca, n_images)
+    images, highres, source = run_test_images(ca, n_images, skip)
     ratio = ca.ratio if ratio is None else ratio
     ra = compare_samplers(ma, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, label=labels[0], progress=progress,
                           batch=batch)
