@@ -4,11 +4,11 @@
 
 # %% ../nbs/14_cli.ipynb #ddeedc92
 from __future__ import annotations
-import argparse, dataclasses, json, math, os, sys
+import argparse, dataclasses, io, json, math, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXAMPLES', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main']
+__all__ = ['EXAMPLES', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main', 'reconstruct_cli']
 
 # %% ../nbs/14_cli.ipynb #6d6fa639
 def _kv(items, name, valid):
@@ -85,6 +85,8 @@ def _train_epilog() -> str:
             "--device on the same kind of device and ckpt_every may differ); flags left out are taken from the record.")
 
 EXAMPLES = """examples:
+  mambaflow reconstruct photo.png --out rec               # your own image from a random 20% of its pixels
+  mambaflow reconstruct photo.png --mask mask.png --samples 4 --out rec   # white = observed; the spread of 4 samples
   mambaflow demo --out runs/demo --minutes 10            # train for 10 minutes, reconstruct held-out images, report
   mambaflow train --preset tiny --steps 200 --out runs/t  # a short training run
   mambaflow train --out runs/t --resume                   # continue it after a kill, exactly
@@ -95,7 +97,7 @@ EXAMPLES = """examples:
   mambaflow train --help                                   # presets, data schemes and samplers"""
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `mambaflow` argument parser (subcommands: train, demo, evaluate, superres, diagnose)."
+    "The `mambaflow` argument parser (subcommands: train, demo, reconstruct, evaluate, superres, diagnose)."
     import mambaflow
     p = _Parser(prog="mambaflow", description="Flow matching on neural fields with Mamba: train, reconstruct, evaluate.",
                 epilog=EXAMPLES, formatter_class=_Formatter)
@@ -130,6 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--minutes", type=_above_zero(float), default=10.0, help="training time budget")
     d.add_argument("--n-test", type=_above_zero(int), default=32, help="held-out images to reconstruct")
     common(d)
+
+    r = sp("reconstruct", help="your own image: reconstructed from some of its pixels (a mask, or a random fraction) by a shipped model")
+    r.add_argument("image", help="PNG or JPEG, any size, RGB or grey")
+    r.add_argument("--mask", default=None, help="black/white image of the same size, white = observed (default: random at --ratio)")
+    r.add_argument("--ratio", type=float, default=0.2, help="observed fraction of the random mask")
+    r.add_argument("--samples", type=int, default=0, help="K Heun samples per tile: the per-pixel spread (std.png)")
+    r.add_argument("--steps", type=_above_zero(int), default=20, help="Heun steps of each sample")
+    r.add_argument("--model", default="default", help="a shipped model's name or a NAME.safetensors stem (default: the book's default)")
+    r.add_argument("--seed", type=int, default=0, help="seed of the random mask and of the samples")
+    r.add_argument("--out", required=True, type=_folder, help="output folder")
 
     from mambaflow.evaluate import add_evaluate_args
     from mambaflow.superres import add_superres_args
@@ -186,6 +198,7 @@ def _run(a) -> int:
         from mambaflow.evaluate import main_job
         cfg = config_from_args(a)
         main_job(cfg, a.out, minutes=a.minutes, n_test=a.n_test)
+    elif a.command == "reconstruct": return reconstruct_cli(a)
     elif a.command == "evaluate":
         from mambaflow.evaluate import evaluate_cli
         return evaluate_cli(a)
@@ -209,6 +222,40 @@ def _run(a) -> int:
         rec = run_ladder(grid, out=Path(a.out) / "working", full=("base",), **kw)
         tables.append("## the seeds' causes broken on the working recipe\n\n" + format_table(ladder_table(rec, WORKING_RECIPE)))
         atomic_write_text(Path(a.out) / "ladders.md", "\n\n".join(tables) + "\n"); print("\n\n".join(tables))
+    return 0
+
+# %% ../nbs/14_cli.ipynb #b6696ea5
+def reconstruct_cli(a) -> int: # a parsed `reconstruct` command
+    "Run `mambaflow reconstruct`: `inference.reconstruct_image`, then the PNGs, a side-by-side figure and a JSON record into --out."
+    import numpy as np
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    from mambaflow.inference import reconstruct_image
+    from mambaflow.core import atomic_write_bytes, atomic_write_text, atomic_savefig
+    if not 0 < a.ratio < 1: raise ValueError(f"--ratio: expected a value in (0, 1), got {a.ratio}")
+    if a.samples < 0: raise ValueError(f"--samples: expected an int >= 0, got {a.samples}")
+    res = reconstruct_image(a.image, mask=a.mask, ratio=a.ratio, model=a.model, samples=a.samples, steps=a.steps, seed=a.seed)
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)            # only after every input was read
+    def png(x):   # (H, W, C) in [0,1] -> PNG bytes
+        u8 = (np.clip(x, 0, 1) * 255 + 0.5).astype(np.uint8)
+        b = io.BytesIO(); Image.fromarray(u8[..., 0] if u8.shape[-1] == 1 else u8).save(b, format="PNG"); return b.getvalue()
+    files = {"reconstruction.png": res["image"], "observed.png": res["observed"]}
+    if "std" in res: files["std.png"] = res["std"] / max(float(res["std"].max()), 1e-12)
+    for f, x in files.items(): atomic_write_bytes(out / f, png(x))
+    panels = [("observed", res["observed"]), ("reconstruction", res["image"])] + ([("per-pixel std", res["std"].mean(-1))] if "std" in res else [])
+    fig, ax = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4))
+    for axi, (t, im) in zip(ax, panels):
+        axi.imshow(im if im.ndim == 2 else im[..., 0] if im.shape[-1] == 1 else im, cmap="magma" if im.ndim == 2 else "gray", vmin=0)
+        axi.set_title(t, fontsize=9); axi.axis("off")
+    fig.tight_layout(); atomic_savefig(fig, out / "figure.png", dpi=100); plt.close(fig)
+    H, W = res["mask"].shape
+    record = {"image": Path(a.image).name, "size": [H, W], "mask": Path(a.mask).name if a.mask else f"random, ratio {a.ratio}, seed {a.seed}",
+              "observed_fraction": float(res["mask"].mean()), "model": a.model, "samples": a.samples, "steps": a.steps, "tiles": res["tiles"],
+              "files": sorted(files) + ["figure.png"], "std.png scale": float(res["std"].max()) if "std" in res else None}
+    atomic_write_text(out / "reconstruction.json", json.dumps(record, indent=2))
+    print(f"wrote {', '.join(record['files'])} and reconstruction.json in {out.name}/ ({H}x{W}, {res['tiles']} tiles, "
+          f"{record['observed_fraction']:.0%} observed)")
     return 0
 
 # %% ../nbs/14_cli.ipynb #c2aa78d8

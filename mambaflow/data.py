@@ -18,7 +18,7 @@ __all__ = ['MAX_IMAGE_PIXELS', 'CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 
            'SparseFieldDataset', 'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path',
            'file_md5', 'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes',
            'embedded_images', 'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields',
-           'Observations', 'observe', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
+           'Observations', 'observe', 'load_image', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
 
 # %% ../nbs/04_data.ipynb #4d2fcbad
 def pixel_grid(H:int, # rows
@@ -259,26 +259,41 @@ _IMG_EXT = (".jpg", ".jpeg", ".png")
 
 MAX_IMAGE_PIXELS = 2 ** 26   # 67 M pixels: an image whose header says more is refused before it is decoded
 
-def _decode_image(data:bytes, name:str) -> torch.Tensor:
-    "Decode JPEG/PNG bytes to float32 (H, W, 3) in [0,1] with PIL: 8-bit scaled by 255, 16-bit by 65535; size checked from the header."
-    from PIL import Image, UnidentifiedImageError
-    bad = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError)
+_GREY16 = ("I;16", "I;16L", "I;16B", "I")   # 16-bit grey (PIL reads some as 32-bit "I")
+_PIL_ERRORS = (OSError, ValueError, SyntaxError)
+
+def _open_image(data:bytes, name:str):
+    "A PIL image from bytes, header only (the size is checked by `_pil_array`, so PIL's own bomb warning is silenced)."
+    from PIL import Image
     try:
-        with warnings.catch_warnings():                                           # the size is checked below, from the header
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))                                     # reads the header only
-    except bad as e: raise ValueError(f"image {name}: cannot decode ({type(e).__name__}: {e})") from e
-    with im:
-        (w, h), mode = im.size, im.mode
-        if w * h > MAX_IMAGE_PIXELS:
-            raise ValueError(f"image {name}: {w}x{h} pixels; expected at most {MAX_IMAGE_PIXELS} (data.MAX_IMAGE_PIXELS)")
-        if mode == "F": raise ValueError(f"image {name}: floating-point pixels; expected an 8- or 16-bit image")
-        try: g = np.asarray(im) if mode in ("I;16", "I;16L", "I;16B", "I") else np.asarray(im.convert("RGB"))
-        except bad as e: raise ValueError(f"image {name}: cannot decode ({type(e).__name__}: {e})") from e
-    if mode in ("I;16", "I;16L", "I;16B", "I"):                                  # 16-bit grey (PIL reads some as 32-bit "I")
-        if g.min() < 0 or g.max() > 65535: raise ValueError(f"image {name}: integer pixels outside 16 bits")
-        return torch.from_numpy(np.repeat(g.astype(np.float64)[..., None] / 65535.0, 3, axis=-1)).float()
-    return torch.from_numpy(g.copy()).float().div_(255.0)
+            return Image.open(io.BytesIO(data))
+    except (*_PIL_ERRORS, Image.DecompressionBombError) as e: raise ValueError(f"{name}: cannot decode ({type(e).__name__}: {e})") from e
+
+def _pil_array(im, name:str, keep_grey:bool=False, refuse_alpha:bool=False) -> np.ndarray:
+    "(H, W, C) float64 in [0,1] of an open PIL image: 8-bit over 255, 16-bit over 65535; C = 3, or 1 for grey with `keep_grey`."
+    from PIL import Image
+    (w, h), mode = im.size, im.mode
+    if w * h > MAX_IMAGE_PIXELS: raise ValueError(f"{name}: {w}x{h} pixels; expected at most {MAX_IMAGE_PIXELS} (data.MAX_IMAGE_PIXELS)")
+    if mode == "F": raise ValueError(f"{name}: floating-point pixels; expected an 8- or 16-bit image")
+    if refuse_alpha and (mode in ("RGBA", "RGBa", "LA", "La", "PA") or (mode == "P" and "transparency" in im.info)):
+        raise ValueError(f"{name}: an alpha channel ({mode}); expected RGB or grey (flatten it onto a background first)")
+    try:
+        if mode in _GREY16: g = np.asarray(im).astype(np.float64)
+        elif keep_grey and mode in ("L", "1"): g = np.asarray(im.convert("L")).astype(np.float64)
+        else: g = np.asarray(im.convert("RGB")).astype(np.float64)
+    except (*_PIL_ERRORS, Image.DecompressionBombError) as e: raise ValueError(f"{name}: cannot decode ({type(e).__name__}: {e})") from e
+    if mode in _GREY16:
+        if g.min() < 0 or g.max() > 65535: raise ValueError(f"{name}: integer pixels outside 16 bits")
+        g = g / 65535.0
+    else: g = g / 255.0
+    if g.ndim == 2: g = g[..., None]
+    return g if keep_grey else np.repeat(g, 3, axis=-1) if g.shape[-1] == 1 else g
+
+def _decode_image(data:bytes, name:str) -> torch.Tensor:
+    "Decode JPEG/PNG bytes to float32 (H, W, 3) in [0,1] with PIL (`_pil_array`: 16-bit scaled, size checked from the header)."
+    with _open_image(data, f"image {name}") as im: return torch.from_numpy(_pil_array(im, f"image {name}")).float()
 
 def _split_class(parts):
     "(split, class) from a member path's parts if it ends in split/class/file.ext, else None."
@@ -654,11 +669,48 @@ class Observations:
 def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
             ratio:float=0.2, # observed fraction of pixels
             seed:int=0, # mask seed (masks depend on (seed, image index) only)
+            masks:torch.Tensor|None=None, # (N, H, W) bool, True = observed (the same count in every image): instead of random masks
            ) -> Observations:
-    "The observed pixels of each image (the book's masks, as `SparseFieldDataset` draws them)."
+    "The observed pixels of each image: the book's random masks (as `SparseFieldDataset` draws them), or the masks given."
     check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
     N, H, W, C = images.shape
-    return Observations.from_batch(SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed).batch(range(N)), (H, W))
+    if masks is None:
+        return Observations.from_batch(SparseFieldDataset(images, ratio=ratio, queries="full", seed=seed).batch(range(N)), (H, W))
+    check_tensor(masks, "masks", (N, H, W))
+    if masks.dtype != torch.bool: raise TypeError(f"masks: expected a bool tensor, got dtype {masks.dtype}")
+    counts = masks.reshape(N, -1).sum(1)
+    if int(counts.min()) < 1 or int(counts.min()) != int(counts.max()):
+        raise ValueError(f"masks: expected the same number (>= 1) of observed pixels in every image, got {counts.tolist()}")
+    m = masks.reshape(N, H * W).to(images.device)
+    xy = pixel_grid(H, W, device=images.device, dtype=images.dtype).expand(N, -1, -1)[m].reshape(N, -1, 2)
+    return Observations(xy, images.reshape(N, H * W, C)[m].reshape(N, -1, C), (H, W))
+
+# %% ../nbs/04_data.ipynb #443ac8bb
+def load_image(src, # a PNG/JPEG path, a PIL image, or an (H, W) / (H, W, C) array or tensor: uint8, uint16, bool or float in [0,1]
+               name:str="image", # the argument's name in errors
+              ) -> torch.Tensor: # (H, W, C) float32 in [0,1], C = 1 (grey) or 3
+    "One image from a file, a PIL image or an array: 8-bit over 255, 16-bit over 65535; alpha channels and odd layouts refused."
+    from PIL import Image
+    if isinstance(src, (str, Path)):
+        p = Path(src)
+        if not p.is_file(): raise FileNotFoundError(f"{name}: no file at {str(src)!r}")
+        with _open_image(p.read_bytes(), f"{name} {p.name}") as im: a = _pil_array(im, f"{name} {p.name}", keep_grey=True, refuse_alpha=True)
+    elif isinstance(src, Image.Image): a = _pil_array(src, name, keep_grey=True, refuse_alpha=True)
+    else:
+        a = src.detach().cpu().numpy() if torch.is_tensor(src) else np.asarray(src)
+        if a.ndim == 2: a = a[..., None]
+        if a.ndim != 3 or a.shape[-1] not in (1, 3):
+            raise ValueError(f"{name}: expected an (H, W), (H, W, 1) or (H, W, 3) array, got shape {tuple(a.shape)}"
+                             + (" (an alpha channel?)" if a.ndim == 3 and a.shape[-1] == 4 else ""))
+        if a.shape[0] * a.shape[1] > MAX_IMAGE_PIXELS: raise ValueError(f"{name}: {a.shape[1]}x{a.shape[0]} pixels; expected at most {MAX_IMAGE_PIXELS}")
+        if a.dtype == np.uint8: a = a / 255.0
+        elif a.dtype == np.uint16: a = a / 65535.0
+        elif a.dtype == np.bool_: a = a.astype(np.float64)
+        elif np.issubdtype(a.dtype, np.floating):
+            if not np.isfinite(a).all() or a.min() < 0 or a.max() > 1:
+                raise ValueError(f"{name}: expected float values in [0, 1], got the range [{np.nanmin(a):.3g}, {np.nanmax(a):.3g}]")
+        else: raise ValueError(f"{name}: expected uint8, uint16, bool or float values, got dtype {a.dtype}")
+    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
 
 # %% ../nbs/04_data.ipynb #cd0c37cb
 DATA_SPECS = ("embedded", "cifar10:<path>", "folder:<path>", "synthetic:<kind>")

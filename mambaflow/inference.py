@@ -14,7 +14,7 @@ from .data import Observations, observe, pixel_grid, on_grid_index, derive_seed,
 from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct']
+__all__ = ['SAMPLERS', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct', 'reconstruct_image']
 
 # %% ../nbs/08a_inference.ipynb #f551d119
 SAMPLERS = ("mean",) + tuple(FLOW_SAMPLERS)   # "mean": the posterior mean at t = 0, one evaluation
@@ -96,3 +96,62 @@ def reconstruct(model:Callable, # field model (or any callable with the model si
     return {"samples": samples, "mean": mean, "std": std, "grid": (H, W) if H else None, "sampler": name, "steps": steps,
             "n_samples": K, "reimpose": reimpose, "n_reimposed": n_re, "seconds": seconds,
             "seconds_per_image": seconds / B, "nfe": v_fn.nfe}
+
+# %% ../nbs/08a_inference.ipynb #86d1b09b
+def _tile_starts(n:int, t:int) -> list:
+    "Starts of tiles of side t covering 0..n-1 with stride t // 2, the last flush with the end."
+    s = list(range(0, n - t + 1, max(1, t // 2)))
+    return s if s[-1] == n - t else s + [n - t]
+
+def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) array (`data.load_image`)
+                      mask=None, # observed pixels: a path, PIL image or (H, W) array, white/True = observed (None: random at `ratio`)
+                      ratio:float=0.2, # observed fraction of the random mask
+                      model="default", # a field model, or a shipped name or NAME.safetensors stem (`models.load_pretrained`)
+                      samples:int=0, # K Heun samples per tile for the per-pixel spread (0: the posterior mean alone)
+                      steps:int=20, # Heun steps of each sample
+                      seed:int=0, # seeds the random mask and the samples
+                      reimpose:bool=True, # write the observed values back into the reconstruction
+                      tile:int|None=None, # tile side (None: the model's training grid, when the image is larger)
+                     ) -> dict: # image (H,W,C) reconstruction, observed (H,W,C), mask (H,W) bool, std (H,W,C) with samples; numpy
+    "Your own image in one call: an image and its observed pixels in, its reconstruction (and the spread of K samples) out."
+    from mambaflow.data import load_image
+    if isinstance(model, (str,)) or hasattr(model, "__fspath__"):
+        from mambaflow.models import load_pretrained
+        model = load_pretrained(str(model))[0]
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0: raise ValueError(f"samples: expected an int >= 0, got {samples!r}")
+    x = load_image(image, "image"); H, W, C = x.shape
+    cfg = getattr(model, "config", None)
+    Cm = getattr(cfg, "channels", C)
+    if C == 1 and Cm == 3: x = x.expand(H, W, 3)                        # grey in, the model sees three equal channels
+    elif C != Cm: raise ValueError(f"image: {C} channels; the model reconstructs {Cm}")
+    if mask is None: m = observe(x[None], ratio, seed).mask[0]
+    else:
+        m = load_image(mask, "mask")
+        if m.shape[:2] != (H, W): raise ValueError(f"mask: expected the image's size {H}x{W} (rows x columns), got {m.shape[0]}x{m.shape[1]}")
+        m = m.mean(-1) > 0.5
+    if not m.any(): raise ValueError("mask: no observed (white) pixel")
+    T = tile if tile is not None else getattr(cfg, "grid_size", max(H, W))
+    th, tw = min(T, H), min(T, W)
+    wy, wx = (torch.minimum(torch.arange(n) + 1, n - torch.arange(n)).float() for n in (th, tw))
+    w = (wy[:, None] * wx[None, :])[..., None]                            # the tent window of one tile
+    num, den = torch.zeros(H, W, x.shape[-1]), torch.zeros(H, W, 1)
+    var = torch.zeros(H, W, x.shape[-1]) if samples else None
+    k = 0
+    for r0 in _tile_starts(H, th):
+        for c0 in _tile_starts(W, tw):
+            mt = m[r0:r0 + th, c0:c0 + tw]
+            if not mt.any(): continue                                      # nothing observed here: the neighbours' tiles fill it
+            obs = observe(x[None, r0:r0 + th, c0:c0 + tw], masks=mt[None])
+            pm = reconstruct(model, obs, (th, tw), "mean", seed=seed + k)["mean"][0]
+            num[r0:r0 + th, c0:c0 + tw] += w * pm; den[r0:r0 + th, c0:c0 + tw] += w
+            if samples: var[r0:r0 + th, c0:c0 + tw] += w * reconstruct(model, obs, (th, tw), "heun", steps=steps, n_samples=samples,
+                                                                       seed=seed + k)["std"][0] ** 2
+            k += 1
+    fill = x[m].mean(0)                                                   # pixels no tile with an observation covers
+    out = torch.where(den > 0, num / den.clamp_min(1e-12), fill)
+    if reimpose: out[m] = x[m]
+    grey = lambda a: a.mean(-1, keepdim=True) if C == 1 and a.shape[-1] == 3 else a
+    res = {"image": grey(out).numpy(), "observed": grey(torch.where(m[..., None], x, torch.zeros_like(x))).numpy(), "mask": m.numpy(),
+           "tiles": k}
+    if samples: res["std"] = grey(torch.where(den > 0, var / den.clamp_min(1e-12), torch.zeros_like(var)).sqrt()).numpy()
+    return res
