@@ -18,7 +18,8 @@ __all__ = ['MAX_IMAGE_PIXELS', 'CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 
            'SparseFieldDataset', 'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path',
            'file_md5', 'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes',
            'embedded_images', 'embedded_highres', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields',
-           'Observations', 'observe', 'load_image', 'U8Images', 'source_images', 'held_out_images', 'show_observations']
+           'Observations', 'observe', 'load_image', 'U8Images', 'images_fingerprint', 'source_images',
+           'held_out_images', 'show_observations']
 
 # %% ../nbs/04_data.ipynb #4d2fcbad
 def pixel_grid(H:int, # rows
@@ -722,13 +723,34 @@ class U8Images(torch.utils.data.Dataset):
     def __len__(self): return len(self.u8)
     def __getitem__(self, i): return self.u8[i].float().div_(255.0)
 
-@functools.lru_cache(maxsize=4)
+def images_fingerprint(*sets) -> str: # image sets: (N, H, W, C) tensors, U8Images or datasets of images
+    "A content hash (BLAKE2b, 16 hex digits) of what a run trains and validates on: any image added, removed or changed changes it."
+    h = hashlib.blake2b(digest_size=8)
+    for s in sets:
+        t = s.u8 if isinstance(s, U8Images) else s if torch.is_tensor(s) else stack_images(s, range(len(s)))
+        t = t.detach().cpu().contiguous()
+        h.update(f"{tuple(t.shape)} {t.dtype};".encode()); h.update(t.numpy().tobytes())
+    return h.hexdigest()
+
+def _source_stamp(spec:str) -> tuple:
+    "What a cached read of `spec` depends on besides its arguments: every file's (path, size, mtime) under a folder or archive."
+    kind, _, arg = spec.partition(":")
+    if kind not in ("cifar10", "folder"): return ()
+    path = Path(arg) if arg else shared_cifar10_path()
+    if path is None or not path.exists(): return ()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
 def source_images(spec:str, # see DATA_SPECS
                   seed:int=0, # seed of the synthetic fields
                   val_fraction:float=0.02, # held-out fraction when the source has no validation split
                  ) -> tuple: # (train images, held-out images): tensors or datasets of (H, W, C) floats in [0,1]
-    "Training and held-out images of a data specification."
+    "Training and held-out images of a data specification (read once per process, again when a file under it changes)."
     if not isinstance(spec, str): raise TypeError(f"data: expected a string such as {DATA_SPECS}, got {type(spec).__name__}")
+    return _source_images(spec, seed, val_fraction, _source_stamp(spec))
+
+@functools.lru_cache(maxsize=4)
+def _source_images(spec, seed, val_fraction, stamp):
     kind, _, arg = spec.partition(":")
     if kind == "embedded": return embedded_images("train"), embedded_images("val")
     if kind == "synthetic":

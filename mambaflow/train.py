@@ -14,7 +14,7 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from .core import (resolve_device, as_generator, atomic_torch_save, atomic_write_text, atomic_savefig,
                             in_test, shrink, format_table, check_fields)
-from .data import SparseFieldDataset, Observations, source_images, derive_seed
+from .data import SparseFieldDataset, Observations, source_images, derive_seed, images_fingerprint
 from .flow import flow_path, flow_loss, data_loss, to_model_range
 from .models import build_model, get_config, ModelConfig, PRESETS, count_parameters, param_groups
 from .metrics import psnr, ssim
@@ -408,6 +408,11 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
 
     torch.manual_seed(cfg.seed); np.random.seed(cfg.seed % 2**32); random.seed(cfg.seed)
     train_ds, val_ds = load_data(cfg) if data is None else data
+    fingerprint = images_fingerprint(*[d.images for d in (train_ds, val_ds) if isinstance(d, SparseFieldDataset)])
+    if resume and ck.get("data_fingerprint") not in (None, fingerprint):   # before anything is written
+        raise ValueError(f"resume: the images of {cfg.data!r} changed since the run in {str(out)!r} was recorded (content hash "
+                         f"{ck['data_fingerprint']}, now {fingerprint}: images added, removed or modified), and a resume continues "
+                         "the run on the same images; restore them, or start a new run in another folder")
     if not isinstance(train_ds, SparseFieldDataset):
         raise TypeError(f"data: expected (SparseFieldDataset, SparseFieldDataset or None), got {type(train_ds).__name__} first")
     if len(train_ds) == 0: raise ValueError(f"data: expected at least 1 training image, got an empty training set ({cfg.data!r})")
@@ -449,7 +454,7 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
                                      f"{str(path)!r} was not written (lower lr={cfg.lr} or check the data)")
         atomic_torch_save({"version": CKPT_VERSION, "model": model.state_dict(), "ema": ema.state_dict(),
                            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
-                           "data_position": {"step": step, "samples_seen": step * B}, "rng": _rng_state(),
+                           "data_position": {"step": step, "samples_seen": step * B}, "data_fingerprint": fingerprint, "rng": _rng_state(),
                            "best_psnr": best, "elapsed_s": elapsed0 + time.time() - t_start,
                            "train_config": asdict(cfg), "model_config": model_config, "device_type": device.type}, path)
 

@@ -31,7 +31,7 @@ def write_folder(path, n=8, sizes=None):
 
 def base_args(data, out, steps=4):
     return ["train", "--preset", "tiny", "--data", f"folder:{data}", "--out", str(out), "--steps", str(steps),
-            "--batch-size", "4", "--queries", "16", "--device", "cpu", "--no-progress", "--set", "n_val=2",
+            "--batch-size", "4", "--queries", "16", "--device", "cpu", "--no-progress", "--set", "n_val=2", "--set", "val_fraction=0.5",
             "--set", "warmup_steps=1", "--set", "val_every=2", "--set", "ckpt_every=1", "--set", "log_every=1"]
 
 
@@ -259,6 +259,20 @@ def test_images_of_mixed_sizes_fail_clearly(capsys, tmp_path):
     mixed = write_folder(tmp_path / "mixed", n=4, sizes=[12, 12, 16, 12])
     code, _, err = cli(capsys, *base_args(mixed, tmp_path / "r"))
     refused(code, err, "expected every image of size (12, 12, 3)", "got (16, 16, 3)")
+
+
+def test_resume_refuses_changed_data_and_writes_nothing(capsys, tmp_path):
+    own = write_folder(tmp_path / "imgs")
+    code, _, err = cli(capsys, *base_args(own, tmp_path / "r", steps=4))
+    assert code == 0, err[-800:]
+    before = snapshot(tmp_path / "r")
+    Image.fromarray(np.zeros((12, 12, 3), np.uint8)).save(own / "train" / "a" / "new.png")   # an image added to the data folder
+    code, _, err = cli(capsys, "train", "--out", str(tmp_path / "r"), "--resume", "--no-progress")
+    refused(code, err, "resume: the images of", "changed since the run", "images added, removed or modified")
+    assert snapshot(tmp_path / "r") == before
+    (own / "train" / "a" / "new.png").unlink()                                               # restored: the resume continues
+    code, _, err = cli(capsys, "train", "--out", str(tmp_path / "r"), "--resume", "--no-progress")
+    assert code == 0, err[-800:]
 
 
 def test_a_16_bit_image_is_scaled_not_clipped(tmp_path):
