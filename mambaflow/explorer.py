@@ -131,7 +131,7 @@ class Explorer:
         if name not in self._models:
             r = self.runs[name]
             if isinstance(r, nn.Module): self._models[name] = r
-            elif isinstance(r, str) and r in pretrained_names(): self._models[name] = load_pretrained(r)[0]
+            elif isinstance(r, str) and r in pretrained_names(): self._models[name] = load_pretrained(r)
             else: self._models[name] = load_model_cfg(r)[0]
         return self._models[name]
 

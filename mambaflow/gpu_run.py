@@ -310,7 +310,7 @@ def checkpoint_part(plan:RunPlan, runs_dir:str|Path, out:str|Path, arm:str="best
     info = save_pretrained(model, Path(out) / CHECKPOINT_NAME, {"arm": arm, "preset": cfg.model, "train_config": asdict(cfg)})
     if info["bytes"] > max_mb * 2**20:
         raise ValueError(f"checkpoint: expected at most {max_mb} MB, got {info['bytes'] / 2**20:.1f} MB")
-    half, _ = load_pretrained(str(Path(out) / CHECKPOINT_NAME))
+    half = load_pretrained(str(Path(out) / CHECKPOINT_NAME))
     images = embedded_images("test")[:8]
     obs = observe(images, ratio=0.2, seed=0)
     full_mean, half_mean = (reconstruct(m.to(device), obs, images.shape[1], sampler="mean")["mean"] for m in (model, half))

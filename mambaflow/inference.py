@@ -117,7 +117,7 @@ def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) ar
     from mambaflow.data import load_image
     if isinstance(model, (str,)) or hasattr(model, "__fspath__"):
         from mambaflow.models import load_pretrained
-        model = load_pretrained(str(model))[0]
+        model = load_pretrained(str(model))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0: raise ValueError(f"samples: expected an int >= 0, got {samples!r}")
     x = load_image(image, "image"); H, W, C = x.shape
     cfg = getattr(model, "config", None)

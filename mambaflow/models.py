@@ -451,7 +451,7 @@ def save_pretrained(model:nn.Module, # a FieldModel
 
 def load_pretrained(name="default", # a name in pretrained_names() ("default": the book's default model), or a path STEM
                     device="cpu", # where to put the model ("auto" = CUDA when present)
-                   ) -> tuple: # (model in eval mode, float32; info dict)
+                   ) -> nn.Module: # the model in eval mode, float32, with its info dict as `model.info`
     "A shipped (or saved) field model: safetensors weights and JSON config; nothing read can run code."
     from safetensors.torch import load as st_load
     from mambaflow.core import resolve_device
@@ -465,6 +465,7 @@ def load_pretrained(name="default", # a name in pretrained_names() ("default": t
     sd = st_load(stem.with_suffix(".safetensors").read_bytes())
     try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
     except RuntimeError as e: raise ValueError(f"name: the weights of {str(stem)!r} do not fit its config: {str(e).splitlines()[0]}") from e
-    return model.to(resolve_device(device)).eval(), meta.get("info", {})
+    model.info = meta.get("info", {})
+    return model.to(resolve_device(device)).eval()
 
 PRETRAINED_DEFAULT = "grid_conv_cifar10"   # the book's default shipped model (09a_field_design)

@@ -65,7 +65,7 @@ def test_dry_run_renders(dry_out, tmp_path):
         assert "CPU DRY RUN" in s and "| " in s and "error" not in s, s
         assert "not measured (GPU run NOT RUN)" in render_gpu(p, tmp_path / "empty")
     assert loss_figure(dry_out) is not None and loss_figure(tmp_path / "empty") is None
-    model, info = load_pretrained(str(dry_out / CHECKPOINT_NAME))
+    model = load_pretrained(str(dry_out / CHECKPOINT_NAME)); info = model.info
     assert info["arm"] == "best"
     assert sum(p.numel() for p in model.parameters()) > 0
     with pytest.raises(ValueError, match="from a dry run"): collect_results(dry_out, tmp_path / "dest")

@@ -66,7 +66,7 @@ def test_wheel_installs_in_a_fresh_venv(dists, tmp_path):
     run(py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", dists[1], cwd=tmp_path)
     out = run(py, "-c", "import mambaflow, mambaflow.models as m; print(mambaflow.__file__); "
               "print(mambaflow.__version__); print(m.pretrained_names()); "
-              "net, info = m.load_pretrained(); print(type(net).__name__)", cwd=tmp_path)
+              "net = m.load_pretrained(); print(type(net).__name__)", cwd=tmp_path)
     path, version, names, cls = out.splitlines()
     assert all(w.split('.')[0] in names for w in WEIGHTS), f"shipped weights not found: {names}"
     assert path.startswith(str(venv)), f"imported {path}, not the installed wheel"
