@@ -498,7 +498,7 @@ def load_model_cfg(run, device="cpu"):
     from mambaflow.train import load_model, TrainConfig
     from mambaflow.models import load_pretrained
     if (name := shipped_name(run)) is not None:
-        model, info = load_pretrained(name, device=device)
+        model = load_pretrained(name, device=device); info = model.info
         if "train_config" not in info: raise ValueError(f"run: the shipped model {run!r} records no train_config")
         return model, TrainConfig.from_dict(info["train_config"])
     return load_model(run, device=device)
@@ -572,7 +572,7 @@ def compare_runs(run_a, # the control run (V1)
     rows = ra["rows"] + rb["rows"]
     d = _eval_dir(run_a, out)
     text = _header(f"{labels[0]} vs {labels[1]}", [
-        f"runs: {run_a} and {run_b}", f"{len(images)} {source}; {ratio:.0%} observed; {steps} steps; seed {seed}",
+        f"runs: {run_a} and {run_b}", f"{len(images)} {source}; {ratio:.0%} observed; {f'{steps} sampler steps' if samplers else 'posterior means only'}; seed {seed}",
         "same images, masks and noise for both runs: differences are paired"])
     text += format_table(rows, ".4g", columns=TABLE_COLS) + "\n\n## Paired change from " + labels[0] + " to " + labels[1] + "\n\n"
     text += format_table(improve, ".3g") + "\n\n## Seeds' claim\n\n" + format_table(claims) + "\n\n" + claims_note(claims) + "\n"
@@ -586,7 +586,7 @@ def compare_runs(run_a, # the control run (V1)
     if cmp: fig = claims_figure(per, cmp); atomic_savefig(fig, d / "claims.png", dpi=80); plt.close(fig)
     if verbose: print(text)
     return {"rows": rows, "improvement": improve, "claims": claims, "per_image": per, "text": text, "dir": str(d),
-            "a": ra, "b": rb, "labels": labels}
+            "a": ra, "b": rb, "labels": labels, "n_images": len(images)}
 
 def _two_run_figure(ra, rb, labels, n:int=3):
     "Observed, each run's Heun sample and posterior mean, the best baseline and the truth, at the first resolution."
