@@ -23,14 +23,9 @@ def _kv(items, name, valid):
     return out
 
 def _above_zero(kind):
-    "An argparse type: a finite `kind` > 0 (an error names the flag, what it expected and what came)."
-    def parse(s):
-        try: v = kind(s)
-        except ValueError: v = None
-        if v is None or not math.isfinite(v) or v <= 0: raise argparse.ArgumentTypeError(f"expected {kind.__name__} > 0, got {s!r}")
-        return v
-    parse.__name__ = f"{kind.__name__} > 0"
-    return parse
+    "An argparse type: a finite `kind` > 0 (`core.arg_range`)."
+    from mambaflow.core import arg_range
+    return arg_range(kind, 0, lo_open=True)
 
 def _folder(s):
     "An argparse type: a non-empty folder path (`--out ''` would mean the current directory)."
@@ -99,6 +94,7 @@ EXAMPLES = """examples:
 def build_parser() -> argparse.ArgumentParser:
     "The `mambaflow` argument parser (subcommands: train, demo, reconstruct, evaluate, superres, diagnose)."
     import mambaflow
+    from mambaflow.core import arg_range, SEED_MAX
     p = _Parser(prog="mambaflow", description="Flow matching on neural fields with Mamba: train, reconstruct, evaluate.",
                 epilog=EXAMPLES, formatter_class=_Formatter)
     p.add_argument("--version", action="version", version=f"mambaflow {mambaflow.__version__}")
@@ -108,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(q):   # None: the TrainConfig's default, or on --resume the recorded value
         q.add_argument("--data", default=None, help="embedded | cifar10[:<path>] | folder:<path> | synthetic:<kind> (default: embedded)")
         q.add_argument("--out", required=True, type=_folder, help="run folder")
-        q.add_argument("--seed", type=int, default=None, help="run seed (default: 0)")
+        q.add_argument("--seed", type=arg_range(int, 0, SEED_MAX), default=None, help="run seed (default: 0)")
         q.add_argument("--device", default=None, help="auto | cpu | cuda[:i] (default: auto)")
         q.add_argument("--batch-size", type=_above_zero(int), default=None, help="global batch (default: the preset's recipe, else 32)")
         q.add_argument("--lr", type=_above_zero(float), default=None, help="peak learning rate (default: 1e-3)")
@@ -136,11 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     r = sp("reconstruct", help="your own image: reconstructed from some of its pixels (a mask, or a random fraction) by a shipped model")
     r.add_argument("image", help="PNG or JPEG, any size, RGB or grey")
     r.add_argument("--mask", default=None, help="black/white image of the same size, white = observed (default: random at --ratio)")
-    r.add_argument("--ratio", type=float, default=0.2, help="observed fraction of the random mask")
-    r.add_argument("--samples", type=int, default=0, help="K Heun samples per tile: the per-pixel spread (std.png)")
+    r.add_argument("--ratio", type=arg_range(float, 0, 1, lo_open=True, hi_open=True), default=0.2, help="observed fraction of the random mask")
+    r.add_argument("--samples", type=arg_range(int, 0), default=0, help="K Heun samples per tile: the per-pixel spread (std.png)")
     r.add_argument("--steps", type=_above_zero(int), default=20, help="Heun steps of each sample")
     r.add_argument("--model", default="default", help="a shipped model's name or a NAME.safetensors stem (default: the book's default)")
-    r.add_argument("--seed", type=int, default=0, help="seed of the random mask and of the samples")
+    r.add_argument("--seed", type=arg_range(int, 0, SEED_MAX), default=0, help="seed of the random mask and of the samples")
     r.add_argument("--out", required=True, type=_folder, help="output folder")
 
     from mambaflow.evaluate import add_evaluate_args
@@ -150,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
     g = sp("diagnose", help="the 6 dB ladders: from the seeds' V1 to a working recipe one change at a time, then the seeds' causes broken on the first rung above the floor and on the working recipe")
     g.add_argument("--out", required=True, type=_folder, help="folder for the ladders' results files and ladders.md")
-    g.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    g.add_argument("--seeds", nargs="+", type=arg_range(int, 0, SEED_MAX), default=[0, 1, 2])
     g.add_argument("--steps", type=_above_zero(int), default=1000, help="training steps per arm")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -232,28 +228,29 @@ def reconstruct_cli(a) -> int: # a parsed `reconstruct` command
     import matplotlib.pyplot as plt
     from PIL import Image
     from mambaflow.inference import reconstruct_image
-    from mambaflow.core import atomic_write_bytes, atomic_write_text, atomic_savefig
+    from mambaflow.core import atomic_write_bytes, atomic_write_text, atomic_savefig, output_set
     if not 0 < a.ratio < 1: raise ValueError(f"--ratio: expected a value in (0, 1), got {a.ratio}")
     if a.samples < 0: raise ValueError(f"--samples: expected an int >= 0, got {a.samples}")
     res = reconstruct_image(a.image, mask=a.mask, ratio=a.ratio, model=a.model, samples=a.samples, steps=a.steps, seed=a.seed)
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)            # only after every input was read
+    out = Path(a.out)                                                    # written only after every input was read
     def png(x):   # (H, W, C) in [0,1] -> PNG bytes
         u8 = (np.clip(x, 0, 1) * 255 + 0.5).astype(np.uint8)
         b = io.BytesIO(); Image.fromarray(u8[..., 0] if u8.shape[-1] == 1 else u8).save(b, format="PNG"); return b.getvalue()
     files = {"reconstruction.png": res["image"], "observed.png": res["observed"]}
     if "std" in res: files["std.png"] = res["std"] / max(float(res["std"].max()), 1e-12)
-    for f, x in files.items(): atomic_write_bytes(out / f, png(x))
-    panels = [("observed", res["observed"]), ("reconstruction", res["image"])] + ([("per-pixel std", res["std"].mean(-1))] if "std" in res else [])
-    fig, ax = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4))
-    for axi, (t, im) in zip(ax, panels):
-        axi.imshow(im if im.ndim == 2 else im[..., 0] if im.shape[-1] == 1 else im, cmap="magma" if im.ndim == 2 else "gray", vmin=0)
-        axi.set_title(t, fontsize=9); axi.axis("off")
-    fig.tight_layout(); atomic_savefig(fig, out / "figure.png", dpi=100); plt.close(fig)
-    H, W = res["mask"].shape
-    record = {"image": Path(a.image).name, "size": [H, W], "mask": Path(a.mask).name if a.mask else f"random, ratio {a.ratio}, seed {a.seed}",
-              "observed_fraction": float(res["mask"].mean()), "model": a.model, "samples": a.samples, "steps": a.steps, "tiles": res["tiles"],
-              "files": sorted(files) + ["figure.png"], "std.png scale": float(res["std"].max()) if "std" in res else None}
-    atomic_write_text(out / "reconstruction.json", json.dumps(record, indent=2))
+    with output_set(out) as w:            # the whole set, or (killed, failed) the previous one untouched
+        for f, x in files.items(): atomic_write_bytes(w / f, png(x))
+        panels = [("observed", res["observed"]), ("reconstruction", res["image"])] + ([("per-pixel std", res["std"].mean(-1))] if "std" in res else [])
+        fig, ax = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4))
+        for axi, (t, im) in zip(ax, panels):
+            axi.imshow(im if im.ndim == 2 else im[..., 0] if im.shape[-1] == 1 else im, cmap="magma" if im.ndim == 2 else "gray", vmin=0)
+            axi.set_title(t, fontsize=9); axi.axis("off")
+        fig.tight_layout(); atomic_savefig(fig, w / "figure.png", dpi=100); plt.close(fig)
+        H, W = res["mask"].shape
+        record = {"image": Path(a.image).name, "size": [H, W], "mask": Path(a.mask).name if a.mask else f"random, ratio {a.ratio}, seed {a.seed}",
+                  "observed_fraction": float(res["mask"].mean()), "model": a.model, "samples": a.samples, "steps": a.steps, "tiles": res["tiles"],
+                  "files": sorted(files) + ["figure.png"], "std.png scale": float(res["std"].max()) if "std" in res else None}
+        atomic_write_text(w / "reconstruction.json", json.dumps(record, indent=2))
     print(f"wrote {', '.join(record['files'])} and reconstruction.json in {out.name}/ ({H}x{W}, {res['tiles']} tiles, "
           f"{record['observed_fraction']:.0%} observed)")
     return 0

@@ -9,8 +9,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor', 'check_fields', 'current_umask',
-           'atomic_write_bytes', 'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'in_test', 'shrink',
+__all__ = ['SEED_MAX', 'OUTPUT_SET_FILE', 'RESULTS_FORMAT', 'RESULTS_VERSION', 'resolve_device', 'as_generator', 'check_tensor',
+           'check_fields', 'arg_range', 'physical_memory_bytes', 'check_memory', 'current_umask', 'atomic_write_bytes',
+           'atomic_write_text', 'atomic_torch_save', 'atomic_savefig', 'output_set', 'in_test', 'shrink',
            'format_table', 'proc_status_mb', 'peak_rss_start', 'peak_rss_mb', 'run_fresh', 'plain', 'environment',
            'write_results', 'read_results', 'image_grid']
 
@@ -82,6 +83,43 @@ def check_fields(obj) -> None:
             isinstance(v, _SIMPLE_TYPES[a]) and (a == "bool" or not isinstance(v, bool)) for a in parts if a != "None")
         if not ok: raise TypeError(f"{f.name}: expected {ann}, got {v!r}")
 
+# %% ../nbs/00_core.ipynb #dede7804
+import argparse, math
+
+def arg_range(kind, # int or float
+              lo=None, hi=None, # the bounds (None: unbounded)
+              lo_open:bool=False, hi_open:bool=False, # exclude the bound
+             ):
+    "An argparse type: a finite `kind` within the bounds; anything else is an error naming the range and what came."
+    rng = (f" > {lo}" if lo_open else f" >= {lo}") if hi is None else (f" < {hi}" if hi_open else f" <= {hi}") if lo is None else \
+          f" in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    rng = "" if lo is None and hi is None else rng
+    def parse(s):
+        try: v = kind(s)
+        except (ValueError, OverflowError): v = None
+        ok = v is not None and math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and \
+             (hi is None or (v < hi if hi_open else v <= hi))
+        if not ok: raise argparse.ArgumentTypeError(f"expected {kind.__name__}{rng}, got {s!r}")
+        return v
+    parse.__name__ = f"{kind.__name__}{rng}"
+    return parse
+
+SEED_MAX = 2**63 - 1   # the largest seed a torch.Generator takes
+
+def physical_memory_bytes() -> int|None:
+    "This machine's physical memory in bytes (None where the OS does not say)."
+    try: return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError): return None
+
+def check_memory(nbytes:float, # a lower bound of what the work allocates
+                 name:str, # the argument that asked for it
+                 what:str, # what the memory is for
+                ):
+    "Refuse (ValueError naming `name`) work whose arrays alone exceed the physical memory."
+    total = physical_memory_bytes()
+    if total is not None and nbytes > total:
+        raise ValueError(f"{name}: {what} needs at least {nbytes / 2**30:,.0f} GiB of memory; this machine has {total / 2**30:,.0f} GiB")
+
 # %% ../nbs/00_core.ipynb #d20feafb
 def current_umask() -> int:
     "The process's umask (read by setting it and restoring it at once)."
@@ -117,6 +155,44 @@ def atomic_savefig(fig, path: str | os.PathLike, **kwargs) -> Path:
     path = Path(path); buf = io.BytesIO()
     fig.savefig(buf, format=path.suffix.lstrip(".") or "png", **kwargs)
     return atomic_write_bytes(path, buf.getvalue())
+
+# %% ../nbs/00_core.ipynb #96d675e7
+import shutil, json
+from contextlib import contextmanager
+
+def _pid_alive(pid:int) -> bool:
+    "Whether a process of this machine with this pid exists."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+OUTPUT_SET_FILE = ".output_set.json"   # the names of the files the last finished command wrote into a folder
+
+@contextmanager
+def output_set(folder:str|os.PathLike): # the command's output folder
+    "Yield a hidden sibling folder to write a command's outputs into; on success its files replace the folder's previous set, on failure it vanishes."
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for old in folder.parent.glob(f".{folder.name}.*.partial"):        # left by a killed process
+        pid = old.name[len(folder.name) + 2:-len(".partial")]
+        if pid.isdigit() and not _pid_alive(int(pid)): shutil.rmtree(old, ignore_errors=True)
+    work = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+    shutil.rmtree(work, ignore_errors=True); work.mkdir()
+    try:
+        yield work
+        folder.mkdir(exist_ok=True)
+        try: before = set(json.loads((folder / OUTPUT_SET_FILE).read_text()))
+        except (OSError, ValueError, TypeError): before = set()
+        names = sorted(p.name for p in work.iterdir())
+        for n in names:
+            if (folder / n).is_dir() and not (folder / n).is_symlink(): shutil.rmtree(folder / n)
+            os.replace(work / n, folder / n)
+        for n in sorted(before - set(names)):                          # the previous set's files this one did not write
+            if isinstance(n, str) and "/" not in n and n not in ("", ".", "..", OUTPUT_SET_FILE) and (folder / n).is_file():
+                (folder / n).unlink()
+        atomic_write_text(folder / OUTPUT_SET_FILE, json.dumps(names))
+    finally: shutil.rmtree(work, ignore_errors=True)
 
 # %% ../nbs/00_core.ipynb #de503d60
 def in_test() -> bool:

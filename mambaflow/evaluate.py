@@ -11,7 +11,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
-                            resolve_device, shrink, in_test, write_results, read_results, image_grid)
+                            resolve_device, shrink, in_test, write_results, read_results, image_grid, output_set, OUTPUT_SET_FILE,
+                            arg_range, SEED_MAX, check_memory)
 from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
@@ -397,14 +398,15 @@ def run_test_images(cfg, # the run's TrainConfig
         return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), "crops of the embedded test photographs (real high-resolution crops)"
     skip = cfg.n_val if skip is None else skip
     images = held_out_images(cfg.data, n, skip=skip, seed=cfg.seed, val_fraction=cfg.val_fraction)
+    if images.shape[1] != images.shape[2]:
+        raise ValueError(f"data: the comparison scores square r×r grids, and the held-out images of {cfg.data!r} are "
+                         f"{images.shape[1]}x{images.shape[2]}; reconstruct them one by one (`reconstruct_image`, `mambaflow reconstruct`)")
     val = f"after the {skip} validation images" if skip else "validation images included: no checkpoint was chosen by them"
     return images, None, f"held-out images of {cfg.data} ({val}; truth above 32² is a bicubic upsampling)"
 
 def _eval_dir(run, out):
     name = shipped_name(run)
-    d = Path(out) if out is not None else Path(f"evaluation_{name}") if name is not None else Path(run) / "evaluation"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    return Path(out) if out is not None else Path(f"evaluation_{name}") if name is not None else Path(run) / "evaluation"
 
 def _header(title, lines):
     return "\n".join([f"# {title}", ""] + [f"- {l}" for l in lines]) + "\n\n"
@@ -468,18 +470,19 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     text += (f"\n## Uncertainty ({r0}², K={K0} Heun samples)\n\n"
              f"corr(std, |error|) = {unc['corr']:.3f}; MSE of the mean / mean variance = {unc['mse_over_var']:.3f} "
              f"(a calibrated model: 1 + 1/K = {unc['calibrated']:.3f})\n")
-    atomic_write_text(d / "metrics_comparison.txt", text)
-    write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in res["rows"]],
-                                       "claims": claims, "sampling_cost": extra, "uncertainty": unc},
-                  job="evaluate_run", run=str(run), preset=cfg.model, data=cfg.data, n_images=len(images), steps=steps)
-    fig = multiscale_figure(res); atomic_savefig(fig, d / "multiscale_comparison.png", dpi=60); plt.close(fig)
-    fig = performance_chart(res["rows"]); atomic_savefig(fig, d / "performance_chart.png", dpi=60); plt.close(fig)
-    if cmp: fig = claims_figure(res["per_image"], cmp); atomic_savefig(fig, d / "claims.png", dpi=80); plt.close(fig)
-    fig = uncertainty_figure(res["obs"], mean0, std0, gt0, title=f"{cfg.model}: K={max(2, n_samples)} Heun samples at {r0}²")
-    atomic_savefig(fig, d / "uncertainty.png", dpi=60); plt.close(fig)
+    with output_set(d) as w:              # the whole set, or (killed, failed) the previous one untouched
+        atomic_write_text(w / "metrics_comparison.txt", text)
+        write_results(w / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in res["rows"]],
+                                           "claims": claims, "sampling_cost": extra, "uncertainty": unc},
+                      job="evaluate_run", run=str(run), preset=cfg.model, data=cfg.data, n_images=len(images), steps=steps)
+        fig = multiscale_figure(res); atomic_savefig(fig, w / "multiscale_comparison.png", dpi=60); plt.close(fig)
+        fig = performance_chart(res["rows"]); atomic_savefig(fig, w / "performance_chart.png", dpi=60); plt.close(fig)
+        if cmp: fig = claims_figure(res["per_image"], cmp); atomic_savefig(fig, w / "claims.png", dpi=80); plt.close(fig)
+        fig = uncertainty_figure(res["obs"], mean0, std0, gt0, title=f"{cfg.model}: K={max(2, n_samples)} Heun samples at {r0}²")
+        atomic_savefig(fig, w / "uncertainty.png", dpi=60); plt.close(fig)
     if verbose: print(text)
     return {**res, "claims": claims, "sampling_cost": extra, "uncertainty": unc, "text": text, "dir": str(d),
-            "files": sorted(p.name for p in d.iterdir())}
+            "files": json.loads((d / OUTPUT_SET_FILE).read_text())}
 
 SHIPPED = "shipped:"   # the prefix that names a shipped model explicitly
 
@@ -576,14 +579,15 @@ def compare_runs(run_a, # the control run (V1)
         "same images, masks and noise for both runs: differences are paired"])
     text += format_table(rows, ".4g", columns=TABLE_COLS) + "\n\n## Paired change from " + labels[0] + " to " + labels[1] + "\n\n"
     text += format_table(improve, ".3g") + "\n\n## Seeds' claim\n\n" + format_table(claims) + "\n\n" + claims_note(claims) + "\n"
-    atomic_write_text(d / "comparison_results.txt", text)
-    write_results(d / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in rows],
-                                       "improvement": improve, "claims": claims,
-                                       "labels": list(labels), "n_images": len(images)},
-                  job="compare_runs", runs=[str(run_a), str(run_b)], labels=list(labels), n_images=len(images), steps=steps)
-    fig = _two_run_figure(ra, rb, labels); atomic_savefig(fig, d / "v1_vs_v2_comparison.png", dpi=60); plt.close(fig)
-    fig = improvement_chart(improve, labels); atomic_savefig(fig, d / "improvement_chart.png", dpi=60); plt.close(fig)
-    if cmp: fig = claims_figure(per, cmp); atomic_savefig(fig, d / "claims.png", dpi=80); plt.close(fig)
+    with output_set(d) as w:
+        atomic_write_text(w / "comparison_results.txt", text)
+        write_results(w / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in rows],
+                                           "improvement": improve, "claims": claims,
+                                           "labels": list(labels), "n_images": len(images)},
+                      job="compare_runs", runs=[str(run_a), str(run_b)], labels=list(labels), n_images=len(images), steps=steps)
+        fig = _two_run_figure(ra, rb, labels); atomic_savefig(fig, w / "v1_vs_v2_comparison.png", dpi=60); plt.close(fig)
+        fig = improvement_chart(improve, labels); atomic_savefig(fig, w / "improvement_chart.png", dpi=60); plt.close(fig)
+        if cmp: fig = claims_figure(per, cmp); atomic_savefig(fig, w / "claims.png", dpi=80); plt.close(fig)
     if verbose: print(text)
     return {"rows": rows, "improvement": improve, "claims": claims, "per_image": per, "text": text, "dir": str(d),
             "a": ra, "b": rb, "labels": labels, "n_images": len(images)}
@@ -640,14 +644,14 @@ def add_evaluate_args(p): # an argparse (sub)parser
     p.add_argument("run_dir", help="run folder (best.pt or latest.pt), or shipped:NAME for a shipped model (a bare NAME when no such path exists)")
     p.add_argument("--compare", default=None, metavar="OTHER_RUN", help="second run: V1-vs-V2 style paired comparison")
     p.add_argument("--samplers", nargs="+", default=list(SEED_SAMPLERS), choices=sorted(FLOW_SAMPLERS))
-    p.add_argument("--resolutions", nargs="+", type=int, default=[32, 64, 96])
-    p.add_argument("--n-images", type=int, default=16)
-    p.add_argument("--steps", type=int, default=50)
-    p.add_argument("--n-samples", type=int, default=4, help="K samples for the mean-of-K row and the uncertainty map")
-    p.add_argument("--ratio", type=float, default=None, help="observed fraction (default: the run's)")
-    p.add_argument("--chunk", type=int, default=None, help="queries per model call")
-    p.add_argument("--attn-chunk", type=int, default=None, help="queries per chunk inside the attentions (exact; bounds memory)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--resolutions", nargs="+", type=arg_range(int, 1), default=[32, 64, 96])
+    p.add_argument("--n-images", type=arg_range(int, 1), default=16)
+    p.add_argument("--steps", type=arg_range(int, 1), default=50)
+    p.add_argument("--n-samples", type=arg_range(int, 1), default=4, help="K samples for the mean-of-K row and the uncertainty map")
+    p.add_argument("--ratio", type=arg_range(float, 0, 1, lo_open=True, hi_open=True), default=None, help="observed fraction (default: the run's)")
+    p.add_argument("--chunk", type=arg_range(int, 1), default=None, help="queries per model call")
+    p.add_argument("--attn-chunk", type=arg_range(int, 1), default=None, help="queries per chunk inside the attentions (exact; bounds memory)")
+    p.add_argument("--seed", type=arg_range(int, 0, SEED_MAX), default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--out", default=None, help="output folder (default RUN_DIR/evaluation; evaluation_NAME for a shipped model)")
     return p
@@ -657,6 +661,8 @@ def evaluate_cli(args) -> int: # parsed `add_evaluate_args` namespace
     kw = dict(resolutions=tuple(args.resolutions), n_images=args.n_images, steps=args.steps, n_samples=args.n_samples,
               ratio=args.ratio, seed=args.seed, device=args.device, out=args.out, chunk=args.chunk, attn_chunk=args.attn_chunk,
               progress=not getattr(args, "no_progress", False))
+    n_arrays = (len(args.samplers) + 7) * (args.n_samples + 1)           # reconstructions, baselines and truth held at once
+    for r in args.resolutions: check_memory(4.0 * 3 * r * r * args.n_images * n_arrays, "--resolutions", f"{r}² on {args.n_images} images")
     for r in (args.run_dir, args.compare):
         if r is not None: print(f"model: the shipped {shipped_name(r)}" if shipped_name(r) else f"model: the run in {Path(r).name}/")
     if args.compare: r = compare_runs(args.run_dir, args.compare, samplers=tuple(args.samplers), **kw)

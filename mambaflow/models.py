@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 from .core import as_generator, check_tensor, format_table, check_fields
 from .layers import FourierFeatures, TimeEmbedding, CrossAttention, LocalCrossAttention, SelfAttention, MLP, Perceiver, LocalDecoder
-from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS, GRID_SCANS
+from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, invert_order, TOKEN_ORDERS as SCAN_ORDERS, GRID_SCANS, SCAN_PATHS
 
 # %% auto #0
 __all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'RUNTIME_KEYS', 'PRESETS', 'LEARNS',
@@ -57,7 +57,7 @@ class ModelConfig:
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
     grid_size:int=32 # arch "grid": side of the latent grid the observations are splatted on
     grid_encoder:str="conv" # arch "grid": "conv" | "mamba"
-    grid_scan:str="cross" # arch "grid", mamba encoder: scan set "raster" | "cross" | "zigzag"
+    grid_scan:str="cross" # arch "grid", mamba encoder: scan set "raster" | "cross" | "zigzag", or one path ("rows": one forward scan)
     grid_patch:int=2 # arch "grid", mamba encoder: the scans run on the grid downsampled by this factor
     interp_sigmas:tuple=(1.0, 2.0) # arch "grid": normalised-convolution widths in pixels (() for none)
     residual:bool=True # arch "grid": x̂1 = interpolant + network output (needs prediction="data" and an interpolant)
@@ -84,7 +84,8 @@ class ModelConfig:
         if self.d_model % self.heads: raise ValueError(f"d_model, heads: expected d_model divisible by heads, got {self.d_model}, {self.heads}")
         if not self.fourier_sigma > 0: raise ValueError(f"fourier_sigma: expected > 0, got {self.fourier_sigma}")
         if self.grid_encoder not in GRID_ENCODERS: raise ValueError(f"grid_encoder: expected one of {GRID_ENCODERS}, got {self.grid_encoder!r}")
-        if self.grid_scan not in GRID_SCANS: raise ValueError(f"grid_scan: expected one of {tuple(GRID_SCANS)}, got {self.grid_scan!r}")
+        if self.grid_scan not in (*GRID_SCANS, *SCAN_PATHS):
+            raise ValueError(f"grid_scan: expected one of {tuple(GRID_SCANS) + SCAN_PATHS}, got {self.grid_scan!r}")
         for name, lo in (("grid_size", 1), ("grid_patch", 1), ("xt_blocks", 0), ("grid_fourier", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name}: expected an int >= {lo}, got {v!r}")

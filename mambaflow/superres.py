@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh, image_grid
+from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh, image_grid, output_set, arg_range, SEED_MAX
 from .data import Observations, observe, pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
 from .flow import field_velocity
 from .inference import reconstruct
@@ -271,16 +271,16 @@ def variant_quality(model:nn.Module, # V1/V2 FieldModel
 def add_superres_args(p): # an argparse (sub)parser
     "Arguments of `mambaflow superres`."
     p.add_argument("run_dir", help="run folder (best.pt or latest.pt), or shipped:NAME for a shipped model (a bare NAME when no such path exists)")
-    p.add_argument("--resolutions", nargs="+", type=int, default=[64, 96, 128, 256])
-    p.add_argument("--n-images", type=int, default=8)
+    p.add_argument("--resolutions", nargs="+", type=arg_range(int, 1), default=[64, 96, 128, 256])
+    p.add_argument("--n-images", type=arg_range(int, 1), default=8)
     p.add_argument("--samplers", nargs="*", default=[], help="extra samplers besides the posterior mean")
-    p.add_argument("--steps", type=int, default=10)
-    p.add_argument("--chunk", type=int, default=None, help="queries per model call (default: from the memory budget)")
-    p.add_argument("--budget-mb", type=float, default=4096, help="memory budget: chunks (query-independent models) or refuses beyond it")
-    p.add_argument("--qry-self-k", type=int, default=None, help="V2: restrict query self-attention to k neighbours")
-    p.add_argument("--attn-chunk", type=int, default=None, help="attention chunk size (exact)")
+    p.add_argument("--steps", type=arg_range(int, 1), default=10)
+    p.add_argument("--chunk", type=arg_range(int, 1), default=None, help="queries per model call (default: from the memory budget)")
+    p.add_argument("--budget-mb", type=arg_range(float, 0, lo_open=True), default=4096, help="memory budget: chunks (query-independent models) or refuses beyond it")
+    p.add_argument("--qry-self-k", type=arg_range(int, 1), default=None, help="V2: restrict query self-attention to k neighbours")
+    p.add_argument("--attn-chunk", type=arg_range(int, 1), default=None, help="attention chunk size (exact)")
     p.add_argument("--bench", action="store_true", help="also measure time and peak memory against resolution")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=arg_range(int, 0, SEED_MAX), default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--out", default=None, help="output folder (default RUN_DIR/superres)")
     return p
@@ -293,9 +293,12 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     if changes: model = rebuild_model(model, **changes)
     if args.attn_chunk is not None: set_query_chunks(model, args.attn_chunk)
     images, highres, source = real_crop_images(args.n_images)
+    if model.config.channels != images.shape[-1]:
+        raise ValueError(f"run_dir: the model reads {model.config.channels} channel(s) and the real high-resolution crops have "
+                         f"{images.shape[-1]}; super-resolution is scored on the RGB crops only")
     name = shipped_name(args.run_dir)
     print(f"model: the shipped {name}" if name else f"model: the run in {Path(args.run_dir).name}/")
-    out = Path(args.out) if args.out else Path(f"superres_{name}") if name else Path(args.run_dir) / "superres"; out.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out) if args.out else Path(f"superres_{name}") if name else Path(args.run_dir) / "superres"
     nc = n_observed(images.shape[1], images.shape[2], cfg.ratio)
     plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk, args.attn_chunk)   # as the library: refuses past the budget
     chunk = min((c for c, _ in plan.values() if c is not None), default=None)
@@ -304,11 +307,12 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     text = (f"# Zero-shot super-resolution: {cfg.model} ({Path(args.run_dir).name})\n\n- {source}\n"
             f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; attention chunk {args.attn_chunk}; config changes {changes or 'none'}\n\n")
     text += format_table(res["rows"], ".4g", columns=[c for c in TABLE_COLS if c != "PSNR hidden"]) + "\n"
-    atomic_write_text(out / "superres_results.txt", text)
-    fig = superres_figure(res); atomic_savefig(fig, out / "superres.png", dpi=60); plt.close(fig)
-    if args.bench:
-        rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
-        atomic_write_text(out / "scaling.txt", format_table(rows, ".4g") + "\n")
-        fig = scaling_figure(rows, args.budget_mb); atomic_savefig(fig, out / "scaling.png", dpi=60); plt.close(fig)
+    with output_set(out) as w:            # the whole set, or (killed, failed) the previous one untouched
+        atomic_write_text(w / "superres_results.txt", text)
+        fig = superres_figure(res); atomic_savefig(fig, w / "superres.png", dpi=60); plt.close(fig)
+        if args.bench:
+            rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
+            atomic_write_text(w / "scaling.txt", format_table(rows, ".4g") + "\n")
+            fig = scaling_figure(rows, args.budget_mb); atomic_savefig(fig, w / "scaling.png", dpi=60); plt.close(fig)
     print(text); print(f"wrote {Path(out).name}/")
     return 0

@@ -23,8 +23,8 @@ from .inference import reconstruct
 # %% auto #0
 __all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'RESUME_FREE_FIELDS', 'METRIC_FIELDS',
            'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data',
-           'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState', 'run_lock',
-           'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
+           'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState', 'RunLock',
+           'run_lock', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -192,8 +192,8 @@ def validate(model:nn.Module, val_ds:SparseFieldDataset, batch_size:int=32, seed
     ps, ss = [], []
     for i in range(0, len(val_ds), batch_size):
         b = val_ds.batch(range(i, min(i + batch_size, len(val_ds))))
-        B, Nq, C = b["qry_val"].shape; H = W = math.isqrt(Nq)
-        if H * W != Nq: raise ValueError(f"val_ds: expected full square grids of queries, got {Nq} queries per image")
+        B, Nq, C = b["qry_val"].shape; H, W = val_ds.image(i).shape[:2]
+        if H * W != Nq: raise ValueError(f"val_ds: expected full grids of queries ({H}x{W}), got {Nq} queries per image")
         pred = reconstruct(model, Observations.from_batch(b, (H, W)), sampler="mean", seed=seed)["mean"]
         gt = b["qry_val"].reshape(pred.shape)
         ps.append(psnr(pred, gt)); ss.append(ssim(pred, gt))
@@ -327,33 +327,49 @@ def _val_figure(model, val_ds, n:int=6):
                       row_labels=["observed", "mean", "truth"])
 
 # %% ../nbs/09_training.ipynb #e440a9e2
-def _pid_alive(pid:int) -> bool:
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
+def _remove_if_empty(folder:Path):
+    "Remove a run folder that holds nothing (an empty figures/ at most)."
+    if (folder / "figures").is_dir() and not any((folder / "figures").iterdir()): (folder / "figures").rmdir()
+    if folder.is_dir() and not any(folder.iterdir()): folder.rmdir()
 
-def run_lock(out) -> Path:
-    "Take the run folder's `.lock` (pid@host), refusing while a live process holds it and taking over a stale one; clear killed writes' `.tmp` files."
-    import socket
+class RunLock:
+    "A held run-folder lock: an `fcntl.flock` on `out/.lock`, which the kernel drops when the holder dies."
+    def __init__(self, path:Path, fd:int): self.path, self.fd = path, fd
+    def release(self):
+        "Remove the lock file, then drop the lock (a waiter that opened the old file sees it gone and retries)."
+        if self.fd is None: return
+        try: self.path.unlink(missing_ok=True)
+        finally: os.close(self.fd); self.fd = None
+
+def run_lock(out) -> RunLock:
+    "Take the run folder's `.lock` (flock; pid@host inside), refusing a live holder or another host's lock with its owner named; clear killed writes' `.tmp` files."
+    import socket, fcntl
     out = Path(out)
     try: out.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise OSError(f"out: cannot create the run folder {str(out)!r} ({e.strerror})") from e
-    lock, me = out / ".lock", f"{os.getpid()}@{socket.gethostname()}"
-    for _ in range(3):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = lock.read_text().strip() if lock.exists() else ""
-            pid, _, host = holder.partition("@")
-            if host == socket.gethostname() and pid.isdigit() and _pid_alive(int(pid)):
-                raise FileExistsError(f"out: {str(out)!r} is in use by process {holder} (its .lock); wait for it or choose another folder")
-            lock.unlink(missing_ok=True)        # stale: the process that held it is gone
-            continue
+    lock, host = out / ".lock", socket.gethostname()
+    for _ in range(5):
+        try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e: raise OSError(f"out: cannot write in the run folder {str(out)!r} ({e.strerror})") from e
-        with os.fdopen(fd, "w") as f: f.write(me)
+        try:
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 256).decode(errors="replace").strip() or "unknown"
+                raise FileExistsError(f"out: {str(out)!r} is in use by process {holder} (its .lock); wait for it or choose another folder")
+            try: same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError: same = False
+            if not same: os.close(fd); continue                        # released and removed while we waited: try again
+            holder = os.read(fd, 256).decode(errors="replace").strip()
+            if holder and holder.partition("@")[2] != host:           # flock cannot see another machine's process
+                raise FileExistsError(f"out: {str(out)!r} is locked by process {holder} of another machine (its .lock); "
+                                      f"if that run is over, delete {str(lock)!r}")
+            os.ftruncate(fd, 0); os.pwrite(fd, f"{os.getpid()}@{host}".encode(), 0); os.fsync(fd)
+        except BaseException:
+            try: os.close(fd)
+            except OSError: pass
+            raise
         for t in list(out.glob(".*.tmp")) + list((out / "figures").glob(".*.tmp")): t.unlink(missing_ok=True)   # killed writes
-        return lock
+        return RunLock(lock, fd)
     raise FileExistsError(f"out: could not take {str(lock)!r}")
 
 def train(cfg:TrainConfig, # the run's configuration
@@ -370,10 +386,14 @@ def train(cfg:TrainConfig, # the run's configuration
         raise ValueError(f"out: expected a run folder path, got {out!r}")
     if resume and not (Path(out) / "latest.pt").is_file():      # before the lock, which would create the folder
         raise FileNotFoundError(f"resume: no latest.pt in {str(out)!r}")
-    lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else None
-    try: return _train(cfg, Path(out), resume, stop_after, minutes, model, data, hooks)
+    fresh = not Path(out).exists()
+    lock, done = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else None, False
+    try:
+        summary = _train(cfg, Path(out), resume, stop_after, minutes, model, data, hooks); done = True
+        return summary
     finally:
-        if lock is not None: lock.unlink(missing_ok=True)
+        if lock is not None: lock.release()
+        if lock is not None and fresh and not done: _remove_if_empty(Path(out))   # a refused new run leaves no folder
 
 def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     "The body of `train`, inside the run folder's lock."
@@ -422,6 +442,13 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     if want_c is not None and want_c != got_c:
         raise ValueError(f"data: expected images with the model's {want_c} channel(s) (model={cfg.model!r}), got {got_c} in "
                          f"{cfg.data!r}; set the model's channels (--model-set channels={got_c}, model_overrides)")
+    for ds in (train_ds, val_ds):          # sizes that cannot be trained on or validated: refused before the first step
+        if ds is None: continue
+        x = ds.image(0)
+        try: ssim(x[None], x[None])
+        except ValueError as e: raise ValueError(f"data: the images of {cfg.data!r} are {x.shape[0]}x{x.shape[1]} pixels and "
+                                                 f"validation cannot score them ({e})") from None
+        ds.batch([0])                        # a query count the image size cannot give is refused here, not at step one
     model = (build_model(cfg.model_config()) if model is None else model).to(device)
     model_config = model.config.to_dict() if isinstance(getattr(model, "config", None), ModelConfig) else None
     ema = EMA(model, cfg.ema_decay)

@@ -175,6 +175,36 @@ def test_a_stale_lock_is_taken_over_and_killed_writes_are_cleared(run, data, cap
     assert not list(run.rglob("*.tmp")) and not (run / ".lock").exists()
 
 
+def test_a_lock_of_another_machine_is_refused_with_its_owner_named(run, data, capsys):
+    (run / ".lock").write_text("4242@another-machine")
+    before = snapshot(run)
+    code, _, err = cli(capsys, *base_args(data, run), "--resume")
+    refused(code, err, "locked by process 4242@another-machine of another machine", "delete")
+    assert snapshot(run) == before
+
+
+def test_two_processes_racing_for_a_stale_lock_never_both_take_it(tmp_path):
+    "Four processes released at once onto a folder whose .lock names a dead process: exactly one takes it."
+    folder, go = tmp_path / "run", tmp_path / "go"
+    folder.mkdir(); (folder / ".lock").write_text(f"999999999@{socket.gethostname()}")
+    code = ("import time, sys; from pathlib import Path; from mambaflow.train import run_lock\n"
+            f"go = Path({str(go)!r}); Path(sys.argv[1]).touch()\n"
+            "while not go.exists(): time.sleep(0.001)\n"
+            f"try: lock = run_lock(Path({str(folder)!r}))\n"
+            "except FileExistsError: print('refused', flush=True); sys.exit()\n"
+            "print('took', flush=True); time.sleep(4); lock.release()\n")
+    ready = [tmp_path / f"ready{i}" for i in range(4)]
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(r)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}) for r in ready]
+    for _ in range(1200):                            # every process imported and waiting (or ended)
+        if all(r.exists() for r in ready) or any(p.poll() is not None for p in procs): break
+        subprocess.run(["sleep", "0.05"])
+    go.touch()
+    outs = sorted(p.communicate(timeout=120)[0].strip() for p in procs)
+    assert outs == ["refused", "refused", "refused", "took"], outs
+    assert not (folder / ".lock").exists()
+
+
 def test_a_new_run_into_a_folder_holding_one_is_refused(run, data, capsys):
     before = snapshot(run)
     code, _, err = cli(capsys, *base_args(data, run))
@@ -261,6 +291,37 @@ def test_images_of_mixed_sizes_fail_clearly(capsys, tmp_path):
     refused(code, err, "expected every image of size (12, 12, 3)", "got (16, 16, 3)")
 
 
+def write_sized(path, h, w, n=8):
+    "A folder dataset of n random h x w RGB PNGs."
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        d = Path(path) / "train" / ("ab"[i % 2]); d.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((rng.random((h, w, 3)) * 255).astype(np.uint8)).save(d / f"{i}.png")
+    return Path(path)
+
+
+@pytest.mark.parametrize("side", [2, 3, 10])
+def test_images_too_small_to_validate_are_refused_before_step_one_leaving_no_folder(capsys, tmp_path, side):
+    small = write_sized(tmp_path / "small", side, side)
+    code, _, err = cli(capsys, *base_args(small, tmp_path / "r"))
+    refused(code, err, f"are {side}x{side} pixels", "SSIM window")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_query_count_the_images_cannot_give_is_refused_before_step_one(capsys, data, tmp_path):
+    args = base_args(data, tmp_path / "r"); args[args.index("--queries") + 1] = "200"   # 12x12 at 20%: 115 unobserved pixels
+    code, _, err = cli(capsys, *args)
+    refused(code, err, "n_queries: asked for 200 query pixels")
+    assert not (tmp_path / "r").exists()
+
+
+def test_non_square_images_train_and_validate(capsys, tmp_path):
+    wide = write_sized(tmp_path / "wide", 12, 16)
+    code, out, err = cli(capsys, *base_args(wide, tmp_path / "r"))
+    assert code == 0, err[-800:]
+    assert "val PSNR" in err + out and (tmp_path / "r" / "best.pt").is_file()
+
+
 def test_resume_refuses_changed_data_and_writes_nothing(capsys, tmp_path):
     own = write_folder(tmp_path / "imgs")
     code, _, err = cli(capsys, *base_args(own, tmp_path / "r", steps=4))
@@ -312,6 +373,88 @@ def test_a_run_folder_named_like_a_shipped_model_is_the_run(finished, capsys, tm
     refused(code, err, "expected a shipped model")
 
 
+def test_an_evaluation_that_fails_half_way_leaves_the_previous_set_untouched(finished, capsys, tmp_path, monkeypatch):
+    args = ["evaluate", str(finished), "--samplers", "euler", "--steps", "1", "--resolutions", "12", "--n-images", "1",
+            "--n-samples", "1", "--no-progress", "--out", str(tmp_path / "ev")]
+    code, _, err = cli(capsys, *args)
+    assert code == 0, err[-800:]
+    before = snapshot(tmp_path / "ev")
+    import mambaflow.evaluate as ev
+    real, calls = ev.atomic_savefig, []
+    def dies_on_the_second_figure(fig, path, **kw):   # a failure after the table, the results file and one figure were written
+        calls.append(path)
+        if len(calls) == 2: raise OSError(28, "No space left on device")
+        return real(fig, path, **kw)
+    monkeypatch.setattr(ev, "atomic_savefig", dies_on_the_second_figure)
+    code, _, err = cli(capsys, *args[:-1], str(tmp_path / "ev"), "--seed", "1")
+    assert code != 0 and len(calls) == 2
+    assert snapshot(tmp_path / "ev") == before                       # not a new table beside the old figures
+    assert [p.name for p in tmp_path.iterdir()] == ["ev"]           # and no hidden folder left
+
+
+def test_an_evaluation_killed_at_a_random_moment_leaves_a_whole_set(finished, tmp_path):
+    "SIGKILL at a random moment of a second evaluation: the folder holds the first set or the second, whole."
+    out = tmp_path / "ev"
+    cmd = [sys.executable, "-m", "mambaflow.cli", "evaluate", str(finished), "--samplers", "euler", "heun", "--steps", "2",
+           "--resolutions", "12", "16", "--n-images", "2", "--n-samples", "2", "--no-progress", "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    names = sorted(p.name for p in out.iterdir())
+    rng = np.random.default_rng(int.from_bytes(os.urandom(4), "little"))
+    for _ in range(2):
+        p = subprocess.Popen(cmd + ["--seed", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try: p.wait(timeout=float(rng.uniform(2.0, 9.0)))
+        except subprocess.TimeoutExpired: p.send_signal(signal.SIGKILL); p.wait()
+        assert sorted(p.name for p in out.iterdir()) == names
+        doc = json.loads((out / "results.json").read_text())             # parses: never a torn file
+        assert json.loads((out / ".output_set.json").read_text()) == [n for n in names if n != ".output_set.json"]
+        assert doc["results"]["text"] == (out / "metrics_comparison.txt").read_text()   # table and results file of one run
+
+
+@pytest.mark.parametrize("command,flag,value,needle", [
+    ("evaluate", "--n-samples", "0", "expected int >= 1, got '0'"), ("evaluate", "--n-samples", "-1", "expected int >= 1"),
+    ("evaluate", "--seed", str(2**70), "expected int in [0, 9223372036854775807]"), ("evaluate", "--seed", "-1", "expected int in [0,"),
+    ("evaluate", "--resolutions", "0", "expected int >= 1"), ("evaluate", "--ratio", "1.5", "expected float in (0, 1)"),
+    ("evaluate", "--steps", "0", "expected int >= 1"), ("evaluate", "--n-images", "0", "expected int >= 1"),
+    ("evaluate", "--resolutions", "100000", "--resolutions: 100000² on 1 images needs at least"),
+    ("superres", "--seed", str(2**64), "expected int in [0,"), ("superres", "--resolutions", "-64", "expected int >= 1"),
+    ("superres", "--budget-mb", "0", "expected float > 0"), ("superres", "--steps", "nan", "got 'nan'")])
+def test_argument_ranges_are_refused_before_any_work(finished, capsys, tmp_path, command, flag, value, needle):
+    small = {"evaluate": ["--samplers", "euler", "--steps", "1", "--resolutions", "12", "--n-images", "1", "--n-samples", "1"],
+             "superres": ["--resolutions", "16", "--n-images", "1"]}[command]
+    code, _, err = cli(capsys, command, str(finished), *small, flag, value, "--no-progress", "--out", str(tmp_path / "o"))
+    assert code == 2 and "Traceback" not in err and needle in err.strip().splitlines()[-1], err[-800:]   # argparse: usage, then one line
+    assert not (tmp_path / "o").exists()
+
+
+def test_reconstruct_and_train_seeds_beyond_64_bits_are_refused(capsys, data, tmp_path):
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "r"), "--seed", str(2**64))
+    assert code == 2 and "argument --seed: expected int in [0, 9223372036854775807]" in err.strip().splitlines()[-1], err[-800:]
+    code, _, err = cli(capsys, "reconstruct", "x.png", "--seed", str(2**64), "--out", str(tmp_path / "o"))
+    assert code == 2 and "argument --seed" in err.strip().splitlines()[-1], err[-800:]
+    assert not (tmp_path / "r").exists() and not (tmp_path / "o").exists()
+
+
+def test_evaluating_a_run_of_non_square_images_names_the_size(capsys, tmp_path):
+    wide = write_sized(tmp_path / "wide", 12, 16)
+    assert cli(capsys, *base_args(wide, tmp_path / "r"))[0] == 0
+    code, _, err = cli(capsys, "evaluate", str(tmp_path / "r"), "--samplers", "euler", "--steps", "1", "--resolutions", "12",
+                       "--n-images", "1", "--n-samples", "1", "--no-progress", "--out", str(tmp_path / "ev"))
+    refused(code, err, "are 12x16", "mambaflow reconstruct")
+    assert not (tmp_path / "ev").exists()
+
+
+def test_superres_of_a_one_channel_run_names_the_channels(capsys, tmp_path):
+    args = ["train", "--preset", "tiny", "--data", "synthetic:sine", "--out", str(tmp_path / "r"), "--steps", "2", "--batch-size", "4",
+            "--queries", "16", "--device", "cpu", "--no-progress", "--model-set", "channels=1", "--set", "n_val=2", "--set", "val_every=2"]
+    code, _, err = cli(capsys, *args)
+    assert code == 0, err[-800:]
+    code, _, err = cli(capsys, "superres", str(tmp_path / "r"), "--resolutions", "64", "--n-images", "1", "--no-progress",
+                       "--out", str(tmp_path / "sr"))
+    refused(code, err, "the model reads 1 channel(s)", "have 3")
+    assert not (tmp_path / "sr").exists()
+
+
 # ---- 7. smaller ones
 
 def test_a_cifar_archive_in_a_folder_is_md5_checked(capsys, tmp_path):
@@ -336,7 +479,7 @@ def test_a_three_channel_preset_on_one_channel_data_names_the_channels(tmp_path)
 def test_superres_cli_honours_the_memory_budget(finished, capsys, tmp_path):
     base = ["superres", str(finished), "--resolutions", "64", "--n-images", "1", "--out", str(tmp_path / "sr"), "--no-progress"]
     code, _, err = cli(capsys, *base, "--budget-mb", "-5")
-    refused(code, err, "budget_mb: expected a number > 0")
+    assert code == 2 and "argument --budget-mb: expected float > 0, got '-5'" in err.strip().splitlines()[-1], err[-800:]
     code, _, err = cli(capsys, *base, "--budget-mb", "0.001")
     refused(code, err, "budget_mb=0")
 
