@@ -8,7 +8,8 @@ import argparse, dataclasses, io, json, math, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXAMPLES', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main', 'reconstruct_cli']
+__all__ = ['EXAMPLES', 'COMMAND_HELP', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main',
+           'reconstruct_cli']
 
 # %% ../nbs/14_cli.ipynb #6d6fa639
 def _kv(items, name, valid):
@@ -91,15 +92,28 @@ EXAMPLES = """examples:
   mambaflow diagnose --out runs/6db --seeds 0 1 --steps 100
   mambaflow train --help                                   # presets, data schemes and samplers"""
 
-def build_parser() -> argparse.ArgumentParser:
+COMMAND_HELP = {
+    "train": "train a model (torchrun --nproc_per_node=N for DDP)",
+    "demo": "the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines",
+    "reconstruct": "your own image: reconstructed from some of its pixels (a mask, or a random fraction) by a shipped model",
+    "evaluate": "sampler comparison at several resolutions (--compare: two runs)",
+    "superres": "zero-shot super-resolution scored against real high-res crops",
+    "diagnose": "the 6 dB ladders: from the seeds' V1 to a working recipe one change at a time, then the seeds' causes broken on the first rung above the floor and on the working recipe",
+}
+
+def build_parser(light:bool=False, # the subcommands' names and help only: `mambaflow --help` and `--version` without importing torch
+                ) -> argparse.ArgumentParser:
     "The `mambaflow` argument parser (subcommands: train, demo, reconstruct, evaluate, superres, diagnose)."
     import mambaflow
-    from mambaflow.core import arg_range, SEED_MAX
     p = _Parser(prog="mambaflow", description="Flow matching on neural fields with Mamba: train, reconstruct, evaluate.",
                 epilog=EXAMPLES, formatter_class=_Formatter)
     p.add_argument("--version", action="version", version=f"mambaflow {mambaflow.__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sp = lambda name, **kw: sub.add_parser(name, formatter_class=_Formatter, **kw)
+    if light:
+        for name, h in COMMAND_HELP.items(): sp(name, help=h)
+        return p
+    from mambaflow.core import arg_range, SEED_MAX
 
     def common(q):   # None: the TrainConfig's default, or on --resume the recorded value
         q.add_argument("--data", default=None, help="embedded | cifar10[:<path>] | folder:<path> | synthetic:<kind> (default: embedded)")
@@ -112,8 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any other TrainConfig field")
         q.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE", help="a ModelConfig field of the preset")
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
+        q.add_argument("--init", default=None, metavar="RUN|shipped:NAME",
+                       help="start from these weights (a run folder or checkpoint, or a shipped model) instead of random ones: fine-tuning")
+        q.add_argument("--download", action="store_true", help="with --data cifar10:DIR: fetch the official CIFAR-10 archive into DIR first if it is not there")
 
-    t = sp("train", help="train a model (torchrun --nproc_per_node=N for DDP)", epilog=_train_epilog)
+    t = sp("train", help=COMMAND_HELP["train"], epilog=_train_epilog)
     t.add_argument("--preset", default=None, help="model preset, listed below (default: local_small; grid_conv is the best on CIFAR-10)")
     t.add_argument("--steps", type=_above_zero(int), default=None, help="optimizer steps, the schedule's horizon (default: 2000)")
     t.add_argument("--minutes", type=_above_zero(float), default=None,
@@ -122,14 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true", help="continue the run in --out from latest.pt, exactly as recorded")
     common(t)
 
-    d = sp("demo", help="the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines",
+    d = sp("demo", help=COMMAND_HELP["demo"],
            epilog=_train_epilog)
     d.add_argument("--preset", default="grid_conv", help="model preset, listed below (default grid_conv: the best on CIFAR-10; on the embedded photographs its posterior mean is 0.13 dB below local_small's and its samples are images, not speckle, 09a_field_design)")
     d.add_argument("--minutes", type=_above_zero(float), default=10.0, help="training time budget")
     d.add_argument("--n-test", type=_above_zero(int), default=32, help="held-out images to reconstruct")
     common(d)
 
-    r = sp("reconstruct", help="your own image: reconstructed from some of its pixels (a mask, or a random fraction) by a shipped model")
+    r = sp("reconstruct", help=COMMAND_HELP["reconstruct"])
     r.add_argument("image", help="PNG or JPEG, any size, RGB or grey")
     r.add_argument("--mask", default=None, help="black/white image of the same size, white = observed (default: random at --ratio)")
     r.add_argument("--ratio", type=arg_range(float, 0, 1, lo_open=True, hi_open=True), default=0.2, help="observed fraction of the random mask")
@@ -141,10 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from mambaflow.evaluate import add_evaluate_args
     from mambaflow.superres import add_superres_args
-    for q in (add_evaluate_args(sp("evaluate", help="sampler comparison at several resolutions (--compare: two runs)")),
-              add_superres_args(sp("superres", help="zero-shot super-resolution scored against real high-res crops"))):
+    for q in (add_evaluate_args(sp("evaluate", help=COMMAND_HELP["evaluate"])),
+              add_superres_args(sp("superres", help=COMMAND_HELP["superres"]))):
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
-    g = sp("diagnose", help="the 6 dB ladders: from the seeds' V1 to a working recipe one change at a time, then the seeds' causes broken on the first rung above the floor and on the working recipe")
+    g = sp("diagnose", help=COMMAND_HELP["diagnose"])
     g.add_argument("--out", required=True, type=_folder, help="folder for the ladders' results files and ladders.md")
     g.add_argument("--seeds", nargs="+", type=arg_range(int, 0, SEED_MAX), default=[0, 1, 2])
     g.add_argument("--steps", type=_above_zero(int), default=1000, help="training steps per arm")
@@ -159,7 +176,8 @@ def config_from_args(a, # a parsed `train`/`demo` command
     from mambaflow.models import ModelConfig
     kw = {"progress": not a.no_progress}
     for flag, key in [("preset", "model"), ("data", "data"), ("seed", "seed"), ("device", "device"), ("batch_size", "batch_size"),
-                      ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"), ("minutes", "max_minutes"), ("query_mode", "query_mode")]:
+                      ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"), ("minutes", "max_minutes"), ("query_mode", "query_mode"),
+                      ("init", "init")]:
         v = getattr(a, flag, None)
         if v is not None: kw[key] = v
     kw.update(_kv(a.set, "--set", {f.name for f in dataclasses.fields(TrainConfig)}))
@@ -172,12 +190,26 @@ def config_from_args(a, # a parsed `train`/`demo` command
 # %% ../nbs/14_cli.ipynb #39b554ae
 def main(argv=None) -> int:
     "Entry point of the `mambaflow` command: bad input is one line on stderr and exit status 2, never a traceback."
-    p = build_parser(); a = p.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    light = not argv or argv[0] in ("-h", "--help", "--version")       # the top-level help: no torch
+    p = build_parser(light); a = p.parse_args(argv)
     try: return _run(a)
     except (ValueError, TypeError, OSError, MemoryError, FloatingPointError) as e:   # OSError: unwritable folder, full disk
         p.exit(2, f"mambaflow {a.command}: error: {' '.join(str(e).split())}\n")   # one line, whatever the message
+    except KeyboardInterrupt as e:                                                   # Ctrl-C: one line, the shell's 130
+        p.exit(130, f"mambaflow {a.command}: {' '.join(str(e).split()) or 'interrupted'}\n")
+
+def _fetch_data(a):
+    "`--download`: the official CIFAR-10 archive into the folder that --data cifar10:DIR names, unless it is there."
+    if not getattr(a, "download", False): return
+    kind, _, path = (a.data or "").partition(":")
+    if kind != "cifar10" or not path.strip():
+        raise ValueError(f"--download: expected --data cifar10:DIR (the folder to fetch CIFAR-10 into), got --data {a.data!r}")
+    from mambaflow.data import load_cifar10
+    load_cifar10(Path(path).expanduser(), "train", download=True)
 
 def _run(a) -> int:
+    if a.command in ("train", "demo"): _fetch_data(a)
     if a.command == "train":
         from mambaflow.train import train, read_checkpoint
         from mambaflow.core import plain

@@ -12,7 +12,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import as_generator, check_tensor, format_table, image_grid
 from pathlib import Path
-from .data import synthetic_fields, SparseFieldDataset, Observations, observe, grid_mask, n_observed, SYNTHETIC_KINDS, resize_images
+from .geometry import grid_mask
+from .data import synthetic_fields, SparseFieldDataset, Observations, observe, n_observed, SYNTHETIC_KINDS, resize_images
 from .inference import reconstruct
 from .metrics import psnr, reconstruct_baseline
 from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior_mean, sample_heun

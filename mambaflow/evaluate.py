@@ -21,15 +21,14 @@ from .inference import reconstruct, model_device
 from .scoring import t_interval, verdicts, verdict_note
 
 # %% auto #0
-__all__ = ['METRIC_COLUMNS', 'TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED',
-           'score', 'summarize', 'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table',
-           'claims_note', 'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure',
-           'performance_chart', 'reconstruction_figure', 'main_job', 'measured_line', 'show_main_job',
-           'run_test_images', 'evaluate_run', 'shipped_name', 'load_model_cfg', 'rebuild_model', 'show_results_folder',
-           'compare_runs', 'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
+__all__ = ['TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED', 'score', 'summarize',
+           'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table', 'claims_note',
+           'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
+           'reconstruction_figure', 'main_job', 'main_job_report', 'measured_line', 'show_main_job', 'run_test_images',
+           'evaluate_run', 'shipped_name', 'load_model_cfg', 'rebuild_model', 'show_results_folder', 'compare_runs',
+           'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
-METRIC_COLUMNS = ("PSNR", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio")
 TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
 
 def score(pred:torch.Tensor, # (N,H,W,C) in [0,1]
@@ -206,8 +205,7 @@ def claims_table(per_image:dict, # paired per-image metrics
 def claims_note(claims:list) -> str: # rows of `claims_table`
     "The sentence under a claims table (`scoring.verdict_note`: n, unit, test) and what 'reproduced' means."
     if not claims: return ""
-    judged = [{"n": r["n"], "judged": not r["verdict"].startswith("inconclusive (")} for r in claims]
-    return verdict_note(judged, unit="image") + '; where judged, "reproduced" needs half the claimed change in both PSNR and speckle'
+    return verdict_note(claims, unit="image") + '; where judged, "reproduced" needs half the claimed change in both PSNR and speckle'
 
 def claims_figure(per_image:dict, # paired per-image metrics, as for `claims_table`
                   comparisons:list, # as for `claims_table`
@@ -342,7 +340,6 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
              cap_minutes:float|None=None, # wall-clock cap (default `minutes`): room for a busier machine than the calibration saw
             ) -> list: # the table's rows
     "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
-    import matplotlib.pyplot as plt
     from mambaflow.train import train, load_model, fit_to_budget, read_metrics
     out = Path(out)
     cfg = fit_to_budget(cfg, minutes)
@@ -350,6 +347,20 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out.name}/")
     summary = train(cfg, out)
     model, _ = load_model(out)
+    curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
+    return main_job_report(model, cfg, out, n_test, heun_steps, summary, curve, minutes=minutes)
+
+def main_job_report(model, # the trained field model
+                    cfg, # its TrainConfig (data, ratio, seed, n_val: the validation images that are never test images)
+                    out, # folder for report.md, reconstructions.png and results.json
+                    n_test:int=32, heun_steps:int=20,
+                    summary:dict|None=None, # the training's summary (steps, ...), recorded as it was
+                    curve:list|None=None, # its learning curve, recorded as it was
+                    **meta, # more settings for the results file's meta
+                   ) -> list: # the table's rows
+    "The main job's report on a trained model: held-out images after the validation ones, reconstructed from 20% of their pixels, beside the baselines."
+    import matplotlib.pyplot as plt
+    out = Path(out); summary = summary or {}
     images = held_out_images(cfg.data, n_test, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
     res = compare_samplers(model, images, samplers=("heun",), resolutions=(images.shape[1],), steps=heun_steps, n_samples=1,
                            ratio=cfg.ratio, seed=cfg.seed, reimpose_mean=True, keep=6, label=cfg.model)
@@ -357,13 +368,14 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     rows = sorted(res["rows"], key=lambda r: (r["group"] != "model", order.index(r["method"]) if r["method"] in order else 9))
     for r in rows: r["PSNR std"] = float(res["per_image"][(r["res"], r["method"])]["PSNR"].std())
     table = format_table(rows, floatfmt=".4g", columns=MAIN_JOB_COLS)
-    title = f"{cfg.model} on {cfg.data}: {len(images)} held-out images, {cfg.ratio:.0%} of pixels observed, {summary['steps']} steps"
+    title = (f"{cfg.model} on {cfg.data}: {len(images)} held-out images (after the {cfg.n_val} validation images), "
+             f"{cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps")
+    out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "report.md", f"# {title}\n\n{table}\n")
     fig = reconstruction_figure(res, methods=order + ["biharmonic"]); atomic_savefig(fig, out / "reconstructions.png", dpi=90); plt.close(fig)
-    curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
     write_results(out / "results.json", {"title": title, "rows": [{k: r.get(k) for k in ["model", "res"] + MAIN_JOB_COLS} for r in rows],
-                                         "curve": curve, "summary": summary},
-                  job="main_job", train_config=dataclasses.asdict(cfg), minutes=minutes, n_test=len(images))
+                                         "curve": curve or [], "summary": summary},
+                  job="main_job", train_config=dataclasses.asdict(cfg), n_test=len(images), **meta)
     print(table); print(f"wrote report.md, reconstructions.png and results.json in {out.name}/")
     return rows
 

@@ -13,6 +13,7 @@ from .data import Observations, observe, held_out_images
 from .metrics import psnr, ssim, gaussian_filter, reconstruct_baseline, hf_energy_ratio
 from .inference import reconstruct
 from .train import TrainConfig, train, load_model, read_metrics
+from .scoring import t_interval
 
 # %% auto #0
 __all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'summarize_scores', 'design_recipes', 'run_study']
@@ -70,7 +71,7 @@ def summarize_scores(s:dict, base:dict, sample_steps:int|None=None) -> dict:
     "Table row from `score_design` output `s` and the biharmonic scores `base` on the same images."
     row = {"PSNR": float(s["pm_r_psnr"].mean()), "PSNR raw": float(s["pm_psnr"].mean()), "SSIM": float(s["pm_r_ssim"].mean()),
            "vs biharmonic dB": float((s["pm_r_psnr"] - base["psnr"]).mean()),
-           "± (2 s.e.)": float(2 * (s["pm_r_psnr"] - base["psnr"]).std() / math.sqrt(len(base["psnr"]))),
+           "± 95% t": t_interval((s["pm_r_psnr"] - base["psnr"]).tolist())[1],
            "PM HF ratio": float(s["pm_hf"].median()), "PM s (all images)": s["t_pm_s"]}
     if "sample_psnr" in s:
         n = len(s["sample_psnr"])
@@ -87,12 +88,13 @@ def design_recipes(data:str=DATA_SPEC) -> dict:
     return {"grid_conv": TrainConfig(model="grid_conv", **grid),
             "grid_mamba": TrainConfig(model="grid_mamba", **grid),
             "grid_conv, no interpolant": TrainConfig(model="grid_conv", model_overrides={"interp_sigmas": (), "residual": False}, **grid),
-            "local_small": TrainConfig(model="local_small", data=data, progress=False)}
+            "local_small": TrainConfig(model="local_small", data=data, progress=False),
+            **{p: TrainConfig(model=p, **grid) for p in ("grid_unet", "grid_unet_naf", "grid_unet_mamba")}}   # the multi-scale encoders (07_layers)
 
 def run_study(out_json, # results file
               root, # run folders
               minutes:float=8.0, # training budget per design
-              designs:list|None=None, # names from `design_recipes` (None: all)
+              designs:list|None=None, # names from `design_recipes` (None: all but the U-Nets)
               n_images:int=300, # held-out images scored
               sample_designs:tuple=("grid_conv", "grid_mamba"), # designs that also get Heun samples
               sample_n:int=64, sample_steps:int=50,
@@ -101,7 +103,7 @@ def run_study(out_json, # results file
     "Train every design for `minutes`, score each on the same held-out images and masks, write the results file after each."
     torch.set_num_threads(1)
     recipes = design_recipes(data)
-    names = designs or list(recipes)
+    names = designs or [n for n in recipes if not n.startswith("grid_unet")]   # the U-Nets: their own study
     images = held_out_images(data, n_images, skip=64)
     obs = observe(images)
     N, H, W, C = images.shape

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import as_generator, check_tensor
-from .data import Observations, observe, pixel_grid, on_grid_index, derive_seed, embedded_images
+from .geometry import pixel_grid, on_grid_index
+from .data import Observations, observe, derive_seed, embedded_images
 from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
 
 # %% auto #0

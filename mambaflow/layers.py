@@ -9,14 +9,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import as_generator, check_tensor, format_table, peak_rss_start, peak_rss_mb, run_fresh
-from .data import pixel_grid
+from .geometry import pixel_grid
 
 # %% auto #0
-__all__ = ['FourierFeatures', 'aliased_fraction', 'timestep_embedding', 'TimeEmbedding', 'attention_ref', 'attend',
+__all__ = ['UNET_BLOCKS', 'FourierFeatures', 'aliased_fraction', 'timestep_embedding', 'TimeEmbedding', 'attention_ref', 'attend',
            'CrossAttention', 'knn_ref', 'knn', 'as_pixel_grid', 'grid_knn', 'local_attend', 'LocalCrossAttention',
            'SelfAttention', 'MLP', 'PerceiverBlock', 'Perceiver', 'bench_attention', 'bench_attention_subprocess',
            'splat_to_grid', 'read_grid', 'gaussian_kernel1d', 'normalized_conv', 'ConvBlock', 'ConvGridEncoder',
-           'MambaGridEncoder', 'LocalDecoder']
+           'MambaGridEncoder', 'LayerNorm2d', 'NAFBlock', 'MambaConvBlock', 'UNetGridEncoder', 'LocalDecoder']
 
 # %% ../nbs/07_layers.ipynb #4dc25e7a
 class FourierFeatures(nn.Module):
@@ -494,7 +494,7 @@ def bench_attention_subprocess(timeout:float=600, # seconds before the child is 
     return run_fresh("mambaflow.layers", "bench_attention", kwargs, threads, timeout)
 
 # %% ../nbs/07_layers.ipynb #d5a1048a
-from .data import on_grid_index
+from .geometry import on_grid_index
 from .ssm import GridMamba, GRID_SCANS, SCAN_PATHS
 
 def splat_to_grid(xy:torch.Tensor, # coordinates (B, N, 2) in [0,1]
@@ -598,6 +598,74 @@ class MambaGridEncoder(nn.Module):
         for norm, m in zip(self.norms, self.mambas): y = y + m(norm(y))
         y = F.interpolate(y.permute(0, 3, 1, 2), scale_factor=self.patch, mode="nearest")
         return self.out(x + self.up(y))
+
+# %% ../nbs/07_layers.ipynb #e06b2765
+class LayerNorm2d(nn.LayerNorm):
+    "LayerNorm over the channels of a (B, C, H, W) grid."
+    def forward(self, x): return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+class NAFBlock(nn.Module):
+    "NAFNet's block: x + β·conv1(SCA(gate(dwconv(conv1(LN x))))), then y + γ·conv1(gate(conv1(LN y))); β, γ start at zero."
+    def __init__(self, c:int):
+        super().__init__()
+        self.n1, self.n2 = LayerNorm2d(c), LayerNorm2d(c)
+        self.pw1, self.dw, self.pw2 = nn.Conv2d(c, 2 * c, 1), nn.Conv2d(2 * c, 2 * c, 3, padding=1, groups=2 * c), nn.Conv2d(c, c, 1)
+        self.sca = nn.Conv2d(c, c, 1)
+        self.ff1, self.ff2 = nn.Conv2d(c, 2 * c, 1), nn.Conv2d(c, c, 1)
+        self.beta, self.gamma = nn.Parameter(torch.zeros(1, c, 1, 1)), nn.Parameter(torch.zeros(1, c, 1, 1))
+    @staticmethod
+    def gate(x): a, b = x.chunk(2, 1); return a * b                      # the simple gate
+    def forward(self, x):
+        y = self.gate(self.dw(self.pw1(self.n1(x))))
+        y = y * self.sca(y.mean((2, 3), keepdim=True))                  # simplified channel attention
+        x = x + self.beta * self.pw2(y)
+        return x + self.gamma * self.ff2(self.gate(self.ff1(self.n2(x))))
+
+class MambaConvBlock(nn.Module):
+    "MambaIR's residual state-space block on a grid: x + GridMamba(LN x) over its tokens, then a local `ConvBlock`."
+    def __init__(self, c:int, scan:str="cross", **mamba_kw):
+        super().__init__()
+        self.norm, self.ssm, self.conv = nn.LayerNorm(c), GridMamba(c, scan, **mamba_kw), ConvBlock(c)
+    def forward(self, x):
+        y = x.permute(0, 2, 3, 1)
+        return self.conv((y + self.ssm(self.norm(y))).permute(0, 3, 1, 2))
+
+UNET_BLOCKS = ("conv", "naf", "mamba")
+
+class UNetGridEncoder(nn.Module):
+    "Multi-scale grid encoder: stem; per scale a block, then down ×2; a bottleneck block; up ×2, skip concatenated, 1×1, block: (B, in_ch, H, W) -> (B, d, H, W)."
+    def __init__(self, in_ch:int, d:int,
+                 levels:int=3, # downsamplings: 32² → 4² with 3
+                 block:str="conv", # one of UNET_BLOCKS
+                 mamba_from:int=2, # block "mamba": scales at this level and coarser scan (level 2 of a 32² grid is 8²); finer ones convolve
+                 max_mult:int=4, # channels at level l: d·min(2^l, max_mult)
+                 scan:str="cross", **mamba_kw): # the GridMamba's scan set and Mamba settings (d_state, expand, ...)
+        super().__init__()
+        _check_encoder_args(in_ch, d, levels)
+        if block not in UNET_BLOCKS: raise ValueError(f"block: expected one of {UNET_BLOCKS}, got {block!r}")
+        self.levels = levels
+        ch = [d * min(2 ** l, max_mult) for l in range(levels + 1)]
+        def mk(l):
+            if block == "naf": return NAFBlock(ch[l])
+            if block == "mamba" and l >= mamba_from: return MambaConvBlock(ch[l], scan, **mamba_kw)
+            return ConvBlock(ch[l])
+        self.stem = nn.Conv2d(in_ch, d, 3, padding=1)
+        self.enc = nn.ModuleList([mk(l) for l in range(levels)])
+        self.down = nn.ModuleList([nn.Conv2d(ch[l], ch[l + 1], 2, stride=2) for l in range(levels)])
+        self.mid = mk(levels)
+        self.up = nn.ModuleList([nn.ConvTranspose2d(ch[l + 1], ch[l], 2, stride=2) for l in range(levels)])
+        self.fuse = nn.ModuleList([nn.Conv2d(2 * ch[l], ch[l], 1) for l in range(levels)])
+        self.dec = nn.ModuleList([mk(l) for l in range(levels)])
+
+    def forward(self, x):
+        H, W = x.shape[-2:]; f = 2 ** self.levels
+        if H % f or W % f: raise ValueError(f"x: expected H, W divisible by 2^levels = {f}, got {H}×{W}")
+        h, skips = self.stem(x), []
+        for blk, down in zip(self.enc, self.down): h = blk(h); skips.append(h); h = down(h)
+        h = self.mid(h)
+        for l in reversed(range(self.levels)):
+            h = self.dec[l](self.fuse[l](torch.cat([self.up[l](h), skips[l]], 1)))
+        return h
 
 # %% ../nbs/07_layers.ipynb #bdd4bb44
 class LocalDecoder(nn.Module):

@@ -21,7 +21,7 @@ __all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_E
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer", "grid")
-GRID_ENCODERS = ("conv", "mamba")   # arch "grid": the grid encoder (see "The grid field model")
+GRID_ENCODERS = ("conv", "mamba", "unet", "unet_naf", "unet_mamba")   # arch "grid": the grid encoder (see "The grid field model")
 TOKEN_ORDERS = ("input",) + tuple(SCAN_ORDERS)   # "input": keep the order the points arrive in
 PREDICTIONS = ("velocity", "data")   # what the network's last layer outputs (see "What the network outputs")
 DATA_PRED_EPS = 0.05   # ε: with prediction="data", v = (x̂1 - x_t) / max(1 - t, ε)
@@ -56,7 +56,7 @@ class ModelConfig:
     fourier_seed:int=0 # seed of the Fourier frequencies
     prediction:str="velocity" # the network outputs the velocity v, or the data x̂1 with v = (x̂1 - x_t)/max(1-t, ε)
     grid_size:int=32 # arch "grid": side of the latent grid the observations are splatted on
-    grid_encoder:str="conv" # arch "grid": "conv" | "mamba"
+    grid_encoder:str="conv" # arch "grid": "conv" | "mamba" | "unet" | "unet_naf" | "unet_mamba" (U-Nets: n_layers downsamplings)
     grid_scan:str="cross" # arch "grid", mamba encoder: scan set "raster" | "cross" | "zigzag", or one path ("rows": one forward scan)
     grid_patch:int=2 # arch "grid", mamba encoder: the scans run on the grid downsampled by this factor
     interp_sigmas:tuple=(1.0, 2.0) # arch "grid": normalised-convolution widths in pixels (() for none)
@@ -99,6 +99,8 @@ class ModelConfig:
         if self.arch != "grid" and self.point_interp and (self.prediction != "data" or not self.interp_sigmas):
             raise ValueError(f"point_interp: expected prediction='data' and at least one interp_sigmas with point_interp=True, "
                              f"got prediction={self.prediction!r}, interp_sigmas={self.interp_sigmas}")
+        if self.arch == "grid" and self.grid_encoder.startswith("unet") and self.grid_size % 2 ** self.n_layers:
+            raise ValueError(f"grid_size, n_layers: expected grid_size divisible by 2^n_layers for a U-Net, got {self.grid_size}, {self.n_layers}")
         if self.arch == "grid" and self.grid_encoder == "mamba" and self.grid_size % self.grid_patch:
             raise ValueError(f"grid_size, grid_patch: expected grid_size divisible by grid_patch, got {self.grid_size}, {self.grid_patch}")
 
@@ -353,7 +355,7 @@ LEARNS = dict(prediction="data", local_k=16, token_order="morton", learnable_fou
 PRESETS.update({"v1_learns": PRESETS["v1"].replace(**LEARNS), "v2_learns": PRESETS["v2"].replace(**LEARNS)})
 
 # %% ../nbs/08_models.ipynb #ac4eadc3
-from .layers import ConvGridEncoder, MambaGridEncoder, ConvBlock
+from .layers import ConvGridEncoder, MambaGridEncoder, UNetGridEncoder, ConvBlock
 
 class GridFieldModel(nn.Module):
     "Grid field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t): grid encoder of the observations (once per image), splatted x_t mixed per call, LIIF read-out, residual on an interpolant."
@@ -365,6 +367,10 @@ class GridFieldModel(nn.Module):
         C, d = cfg.channels, cfg.d_model
         n_in = C + 1 + len(cfg.interp_sigmas) * (C + 1)
         if cfg.grid_encoder == "conv": self.encoder = ConvGridEncoder(n_in, d, cfg.n_layers)
+        elif cfg.grid_encoder.startswith("unet"):
+            block = {"unet": "conv", "unet_naf": "naf", "unet_mamba": "mamba"}[cfg.grid_encoder]
+            self.encoder = UNetGridEncoder(n_in, d, cfg.n_layers, block, scan=cfg.grid_scan, d_state=cfg.d_state, d_conv=cfg.d_conv,
+                                           expand=cfg.expand)
         else: self.encoder = MambaGridEncoder(n_in, d, cfg.n_layers, scan=cfg.grid_scan, patch=cfg.grid_patch,
                                               d_state=cfg.d_state, d_conv=cfg.d_conv, expand=cfg.expand)
         self.tau = TimeEmbedding(d)
@@ -416,6 +422,10 @@ PRESETS.update({
     "grid_conv_gpu": ModelConfig(arch="grid", grid_encoder="conv", d_model=128, n_layers=10, decoder_hidden=128, prediction="data"),
     "grid_mamba": ModelConfig(arch="grid", grid_encoder="mamba", grid_scan="cross", grid_patch=2, d_model=48, n_layers=2,
                               d_state=8, expand=1, decoder_hidden=64, prediction="data"),
+    "grid_unet": ModelConfig(arch="grid", grid_encoder="unet", d_model=32, n_layers=3, decoder_hidden=64, prediction="data"),
+    "grid_unet_naf": ModelConfig(arch="grid", grid_encoder="unet_naf", d_model=32, n_layers=3, decoder_hidden=64, prediction="data"),
+    "grid_unet_mamba": ModelConfig(arch="grid", grid_encoder="unet_mamba", grid_scan="cross", d_model=32, n_layers=3, d_state=8,
+                                   expand=1, decoder_hidden=64, prediction="data"),
 })
 
 # %% ../nbs/08_models.ipynb #15e55a09
@@ -461,12 +471,20 @@ def load_pretrained(name="default", # a name in pretrained_names() ("default": t
     stem = weights_dir() / name if name in names else Path(name).with_suffix("")
     if not (stem.with_suffix(".safetensors").is_file() and stem.with_suffix(".json").is_file()):
         raise FileNotFoundError(f"name: expected one of {names or '(none shipped)'} or a path to NAME.safetensors + NAME.json, got {str(name)!r}")
-    meta = json.loads(stem.with_suffix(".json").read_text())
-    model = build_model(ModelConfig.from_dict(meta["model_config"]))
-    sd = st_load(stem.with_suffix(".safetensors").read_bytes())
+    try:                                   # a damaged or hand-edited pair: one line naming what is wrong
+        meta = json.loads(stem.with_suffix(".json").read_text())
+        model = build_model(ModelConfig.from_dict(meta["model_config"]))
+        sd = st_load(stem.with_suffix(".safetensors").read_bytes())
+        info = meta.get("info", {})
+        if not isinstance(info, dict): raise TypeError(f"info: expected a dict, got {type(info).__name__}")
+    except Exception as e:                 # json, safetensors and config errors alike
+        raise ValueError(f"name: {str(stem)!r} is not a readable model ({type(e).__name__}: {(str(e).splitlines() or [''])[0]})") from None
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
+    if bad: raise ValueError(f"name: the weights of {str(stem)!r} are not finite ({bad[0]}{', ...' if len(bad) > 1 else ''})")
     try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
-    except RuntimeError as e: raise ValueError(f"name: the weights of {str(stem)!r} do not fit its config: {str(e).splitlines()[0]}") from e
-    model.info = meta.get("info", {})
+    except (RuntimeError, TypeError, ValueError) as e:
+        raise ValueError(f"name: the weights of {str(stem)!r} do not fit its config: {str(e).splitlines()[0]}") from None
+    model.info = info
     return model.to(resolve_device(device)).eval()
 
 PRETRAINED_DEFAULT = "grid_conv_cifar10"   # the book's default shipped model (09a_field_design)

@@ -67,12 +67,14 @@ def verdicts(rows:list, # one dict per row: "effect" (per-unit paired difference
         r["verdict"] = v
     return out
 
-def verdict_note(results:list, # from `verdicts`
+def verdict_note(results:list, # from `verdicts`, or the table rows made from them (a "verdict" text and the n)
                  unit:str="seed", # "seed" or "image"
                  margin:float=NO_EFFECT_DB, alpha:float=0.05, conf:float=0.95,
+                 n_key:str="n", # the rows' column holding n
                 ) -> str:
     "The sentence a verdict table carries: its n, its unit and its test."
-    ns = sorted({r["n"] for r in results}); judged = sum(r["judged"] for r in results)
+    judged_of = lambda r: r["judged"] if "judged" in r else not r["verdict"].startswith("inconclusive (")
+    ns = sorted({r[n_key] for r in results}); judged = sum(judged_of(r) for r in results)
     n = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}–{ns[-1]}"
     return (f"n = {n} {unit}s per row; effects are paired per {unit}, mean ± the half-width of the {conf:.0%} Student-t interval; "
             f"a row is judged only if every arm beats the floor by its whole interval; Holm across the {judged} judged rows at "

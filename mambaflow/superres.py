@@ -10,7 +10,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh, image_grid, output_set, arg_range, SEED_MAX
-from .data import Observations, observe, pixel_grid, resize_images, embedded_images, embedded_highres, n_observed
+from .geometry import pixel_grid
+from .data import Observations, observe, resize_images, embedded_images, embedded_highres, n_observed
 from .flow import field_velocity
 from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config, set_query_chunks

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_training.ipynb #ae66d7f3
 from __future__ import annotations
-import csv, json, math, os, random, sys, time, copy, dataclasses
+import csv, json, math, os, random, signal, sys, threading, time, copy, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -24,7 +24,7 @@ from .inference import reconstruct
 __all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'RESUME_FREE_FIELDS', 'METRIC_FIELDS',
            'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data',
            'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState', 'RunLock',
-           'run_lock', 'train', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
+           'run_lock', 'train', 'TrainingInterrupted', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -88,6 +88,7 @@ class EMA:
 PRESET_RECIPES = {   # training settings a preset was designed with (`09a_field_design`); `TrainConfig.for_preset` applies them
     "grid_conv": dict(query_mode="full", batch_size=16),    # every pixel a query: the model mixes the whole x_t grid
     "grid_mamba": dict(query_mode="full", batch_size=16),
+    **{p: dict(query_mode="full", batch_size=16) for p in ("grid_unet", "grid_unet_naf", "grid_unet_mamba")},
 }
 
 @dataclass
@@ -95,6 +96,7 @@ class TrainConfig:
     "Everything a training run needs; saved as config.json with the run."
     model:str = "local_small"            # preset name (see models.PRESETS)
     model_overrides:dict = field(default_factory=dict)  # ModelConfig fields to change
+    init:str|None = None                 # start from these weights: a run folder or checkpoint, or shipped:NAME (None: random)
     data:str = "embedded"                # embedded | cifar10:<path> | folder:<path> | synthetic:<kind>
     val_fraction:float = 0.02            # held-out fraction when the source has no validation split
     n_val:int = 64                       # validation images scored every `val_every` steps
@@ -231,8 +233,12 @@ def read_checkpoint(path) -> dict:
     return ck
 
 def _load_weights(model:nn.Module, sd:dict, path):
+    if not isinstance(sd, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in sd.items()):
+        raise ValueError(f"checkpoint: {str(path)!r} is malformed (its weights are not a dict of named tensors)")
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
+    if bad: raise ValueError(f"checkpoint: {str(path)!r} holds non-finite weights ({bad[0]}{', ...' if len(bad) > 1 else ''})")
     try: model.load_state_dict(sd)
-    except RuntimeError as e:
+    except (RuntimeError, TypeError, ValueError) as e:
         raise ValueError(f"checkpoint: the weights in {str(path)!r} do not fit a {type(model).__name__} built from "
                          f"its config (another architecture or size?): {str(e).splitlines()[0]}") from e
 
@@ -249,9 +255,13 @@ def load_model(path, # run folder (best.pt, else latest.pt) or a checkpoint file
         p = next((c for c in cands if c.is_file()), None)
         if p is None: raise FileNotFoundError(f"path: no best.pt or latest.pt in the run folder {str(path)!r}")
     ck = read_checkpoint(p)
-    cfg = TrainConfig.from_dict(ck["train_config"])
-    model = build_model(ModelConfig.from_dict(ck["model_config"]))
-    _load_weights(model, ck["ema"]["model"] if ema else ck["model"], p)
+    try:                                   # a damaged or hand-edited file: one line naming what is wrong, never a deep traceback
+        cfg = TrainConfig.from_dict(ck["train_config"])
+        model = build_model(ModelConfig.from_dict(ck["model_config"]))
+        sd = ck["ema"]["model"] if ema else ck["model"]
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ValueError(f"checkpoint: {str(p)!r} is malformed ({type(e).__name__}: {(str(e).splitlines() or [''])[0]})") from None
+    _load_weights(model, sd, p)
     return model.to(resolve_device(device)).eval(), cfg
 
 # %% ../nbs/09_training.ipynb #984629d9
@@ -395,6 +405,20 @@ def train(cfg:TrainConfig, # the run's configuration
         if lock is not None: lock.release()
         if lock is not None and fresh and not done: _remove_if_empty(Path(out))   # a refused new run leaves no folder
 
+def _init_weights(model:nn.Module, init:str):
+    "Load the weights `init` names (a run folder or checkpoint: its EMA weights; shipped:NAME) into `model`, whose architecture they must have."
+    from mambaflow.models import load_pretrained
+    src = load_pretrained(init[len("shipped:"):]) if init.startswith("shipped:") else load_model(init)[0]
+    have, want = src.config.to_dict(), model.config.to_dict()
+    if have != want:
+        diff = ", ".join(f"{k} {have.get(k)!r} (the run: {want.get(k)!r})" for k in sorted(want) if have.get(k) != want.get(k))
+        raise ValueError(f"init: the weights of {init!r} are another architecture than the run's model: {diff}; "
+                         "choose the preset and --model-set that built them")
+    model.load_state_dict(src.state_dict())
+
+class TrainingInterrupted(KeyboardInterrupt):
+    "Ctrl-C during `train`: the step in flight was finished and checkpointed; the message says how to resume."
+
 def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     "The body of `train`, inside the run folder's lock."
     import matplotlib; import matplotlib.pyplot as plt
@@ -450,6 +474,7 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
                                                  f"validation cannot score them ({e})") from None
         ds.batch([0])                        # a query count the image size cannot give is refused here, not at step one
     model = (build_model(cfg.model_config()) if model is None else model).to(device)
+    if cfg.init is not None and not resume: _init_weights(model, cfg.init)   # fine-tuning: a resume has its own weights
     model_config = model.config.to_dict() if isinstance(getattr(model, "config", None), ModelConfig) else None
     ema = EMA(model, cfg.ema_decay)
     opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.99))
@@ -489,58 +514,71 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
     bar = tqdm(total=cfg.max_steps, initial=step, disable=not (cfg.progress and rank == 0), desc="train", dynamic_ncols=True)
     t_start, t_last, n_since, loss_sum, step_time, step_first = time.time(), time.time(), 0, 0.0, 0.0, step
     model.train()
-    while step < end:
-        t_step = time.perf_counter()
-        batch = train_ds.step_batch(step, B)
-        x0, t = flow_noise(step, cfg.seed, tuple(batch["qry_val"].shape), t_zero_frac=cfg.t_zero_frac)
-        batch["x0"], batch["t"] = x0, t
-        mine = _slice_batch(batch, rank * per_rank, (rank + 1) * per_rank, device)
-        opt.zero_grad(set_to_none=True)
-        loss_step = torch.zeros((), device=device)
-        for m in range(cfg.grad_accum):
-            mb = {k: v[m * micro:(m + 1) * micro] for k, v in mine.items()}
-            sync = world == 1 or m == cfg.grad_accum - 1
-            ctx = fwd_model.no_sync() if (world > 1 and not sync) else torch.enable_grad()
-            with ctx, torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                loss = flow_matching_loss(fwd_model, mb, mb["x0"], mb["t"], space) / cfg.grad_accum
-            loss.backward()
-            loss_step += loss.detach()
-        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
-        opt.step(); sched.step(); ema.update(model, step)
-        if world > 1: dist.all_reduce(loss_step); loss_step /= world
-        step += 1; n_since += 1; loss_sum += float(loss_step)
-        if step > step_first + 1: step_time += time.perf_counter() - t_step   # the first step warms up
-        if not math.isfinite(float(loss_step)):
-            raise FloatingPointError(f"loss became {float(loss_step)} at step {step}: lower lr ({cfg.lr}) or check the data")
-        row = None
-        if step % cfg.log_every == 0 or step == end:
-            now = time.time()
-            row = {"step": step, "loss": loss_sum / n_since, "lr": opt.param_groups[0]["lr"], "grad_norm": float(gn),
-                   "samples_per_s": n_since * B / max(now - t_last, 1e-9), "elapsed_s": elapsed0 + now - t_start}
-            bar.set_postfix(loss=f"{row['loss']:.4f}", sps=f"{row['samples_per_s']:.0f}")
-            t_last, n_since, loss_sum = now, 0, 0.0
-        time_up = cfg.max_minutes is not None and elapsed0 + time.time() - t_start > 60 * cfg.max_minutes
-        if cfg.max_minutes is not None and world > 1:   # every rank must stop at the same step
-            flag = torch.tensor(float(time_up), device=device); dist.all_reduce(flag, op=dist.ReduceOp.MAX); time_up = bool(flag)
-        final = step == cfg.max_steps or time_up          # validation and figure at the end, unless switched off (every > max_steps)
-        if rank == 0 and val_ds is not None and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
-            v = validate(ema.model, val_ds)
-            row = {**(row or {"step": step, "elapsed_s": elapsed0 + time.time() - t_start}), **v}
-            if v["val_psnr"] > best: best = v["val_psnr"]; checkpoint(out / "best.pt")
-            bar.write(f"step {step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
-        if rank == 0 and val_ds is not None and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
-            fig = _val_figure(ema.model, val_ds); atomic_savefig(fig, out / "figures" / f"val_{step:06d}.png", dpi=80); plt.close(fig)
-        if rank == 0 and row is not None:
-            with open(out / "metrics.csv", "a") as f:
-                f.write(",".join("" if row.get(k) is None else (f"{row[k]:.6g}" if isinstance(row[k], float) else str(row[k]))
-                                 for k in METRIC_FIELDS) + "\n")
-        if step % cfg.ckpt_every == 0 or step == end: checkpoint(latest)
-        if hooks:
-            state = TrainState(step, float(loss_step), model, ema.model, row, out)
-            for h in hooks: h(state)
-        bar.update(1)
-        if time_up:
-            checkpoint(latest); bar.write(f"stopping at step {step}: max_minutes={cfg.max_minutes} reached"); break
+    interrupted, old_handler = [], None
+    if threading.current_thread() is threading.main_thread():   # Ctrl-C: finish the step, checkpoint, stop with one line
+        def on_sigint(signum, frame):
+            if interrupted: raise KeyboardInterrupt                 # a second Ctrl-C stops at once
+            interrupted.append(True)
+        old_handler = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        while step < end:
+            t_step = time.perf_counter()
+            batch = train_ds.step_batch(step, B)
+            x0, t = flow_noise(step, cfg.seed, tuple(batch["qry_val"].shape), t_zero_frac=cfg.t_zero_frac)
+            batch["x0"], batch["t"] = x0, t
+            mine = _slice_batch(batch, rank * per_rank, (rank + 1) * per_rank, device)
+            opt.zero_grad(set_to_none=True)
+            loss_step = torch.zeros((), device=device)
+            for m in range(cfg.grad_accum):
+                mb = {k: v[m * micro:(m + 1) * micro] for k, v in mine.items()}
+                sync = world == 1 or m == cfg.grad_accum - 1
+                ctx = fwd_model.no_sync() if (world > 1 and not sync) else torch.enable_grad()
+                with ctx, torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                    loss = flow_matching_loss(fwd_model, mb, mb["x0"], mb["t"], space) / cfg.grad_accum
+                loss.backward()
+                loss_step += loss.detach()
+            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
+            opt.step(); sched.step(); ema.update(model, step)
+            if world > 1: dist.all_reduce(loss_step); loss_step /= world
+            step += 1; n_since += 1; loss_sum += float(loss_step)
+            if step > step_first + 1: step_time += time.perf_counter() - t_step   # the first step warms up
+            if not math.isfinite(float(loss_step)):
+                raise FloatingPointError(f"loss became {float(loss_step)} at step {step}: lower lr ({cfg.lr}) or check the data")
+            row = None
+            if step % cfg.log_every == 0 or step == end:
+                now = time.time()
+                row = {"step": step, "loss": loss_sum / n_since, "lr": opt.param_groups[0]["lr"], "grad_norm": float(gn),
+                       "samples_per_s": n_since * B / max(now - t_last, 1e-9), "elapsed_s": elapsed0 + now - t_start}
+                bar.set_postfix(loss=f"{row['loss']:.4f}", sps=f"{row['samples_per_s']:.0f}")
+                t_last, n_since, loss_sum = now, 0, 0.0
+            time_up = cfg.max_minutes is not None and elapsed0 + time.time() - t_start > 60 * cfg.max_minutes
+            if cfg.max_minutes is not None and world > 1:   # every rank must stop at the same step
+                flag = torch.tensor(float(time_up), device=device); dist.all_reduce(flag, op=dist.ReduceOp.MAX); time_up = bool(flag)
+            final = step == cfg.max_steps or time_up          # validation and figure at the end, unless switched off (every > max_steps)
+            if rank == 0 and val_ds is not None and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
+                v = validate(ema.model, val_ds)
+                row = {**(row or {"step": step, "elapsed_s": elapsed0 + time.time() - t_start}), **v}
+                if v["val_psnr"] > best: best = v["val_psnr"]; checkpoint(out / "best.pt")
+                bar.write(f"step {step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
+            if rank == 0 and val_ds is not None and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
+                fig = _val_figure(ema.model, val_ds); atomic_savefig(fig, out / "figures" / f"val_{step:06d}.png", dpi=80); plt.close(fig)
+            if rank == 0 and row is not None:
+                with open(out / "metrics.csv", "a") as f:
+                    f.write(",".join("" if row.get(k) is None else (f"{row[k]:.6g}" if isinstance(row[k], float) else str(row[k]))
+                                     for k in METRIC_FIELDS) + "\n")
+            if step % cfg.ckpt_every == 0 or step == end: checkpoint(latest)
+            if hooks:
+                state = TrainState(step, float(loss_step), model, ema.model, row, out)
+                for h in hooks: h(state)
+            bar.update(1)
+            if time_up:
+                checkpoint(latest); bar.write(f"stopping at step {step}: max_minutes={cfg.max_minutes} reached"); break
+            if interrupted:
+                checkpoint(latest); bar.close()
+                raise TrainingInterrupted(f"interrupted at step {step}: {latest.name} written in {out.name}/; "
+                                          f"continue with --resume (train(..., resume=True)), exactly where it stopped")
+    finally:
+        if old_handler is not None: signal.signal(signal.SIGINT, old_handler)
     bar.close()
     sec_per_step = step_time / (step - step_first - 1) if step > step_first + 1 else float("nan")
     if world > 1:
@@ -562,7 +600,8 @@ def step_seconds(cfg:TrainConfig, # the configuration to time
     with tempfile.TemporaryDirectory() as d:
         c = dataclasses.replace(cfg, max_steps=probe + 1, val_every=10**9, ckpt_every=10**9, fig_every=10**9,
                                 progress=False, max_minutes=None)
-        return train(c, Path(d) / "probe")["sec_per_step"]
+        try: return train(c, Path(d) / "probe")["sec_per_step"]
+        except TrainingInterrupted: raise KeyboardInterrupt("interrupted while timing the steps (the budget's calibration); nothing was written") from None
 
 def calibrate_steps(cfg:TrainConfig, # the configuration
                     minutes:float, # the budget

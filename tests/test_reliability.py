@@ -455,6 +455,93 @@ def test_superres_of_a_one_channel_run_names_the_channels(capsys, tmp_path):
     assert not (tmp_path / "sr").exists()
 
 
+def one_line_or_load(load, what):
+    "load() either succeeds or raises a ValueError of one line; anything else (a traceback from deep inside) fails."
+    try: load()
+    except ValueError as e: assert "\n" not in str(e) and str(e), (what, str(e)[:300])
+    except Exception as e: pytest.fail(f"{what}: {type(e).__name__} from deep inside: {str(e)[:300]}")
+
+
+def test_malformed_checkpoints_end_in_one_line_or_load(finished, tmp_path):
+    "Property-style: random truncations, byte flips and hand edits of a real checkpoint, fed to `load_model`."
+    from mambaflow.train import load_model
+    good = (finished / "latest.pt").read_bytes()
+    rng = np.random.default_rng(0)
+    bad = tmp_path / "bad.pt"
+    for i in range(12):                                                 # truncated at random lengths
+        bad.write_bytes(good[:int(rng.integers(0, len(good)))]); one_line_or_load(lambda: load_model(bad), f"truncation {i}")
+    for i in range(12):                                                 # random bytes overwritten
+        b = bytearray(good)
+        for j in rng.integers(0, len(b), size=int(rng.integers(1, 64))): b[j] = int(rng.integers(0, 256))
+        bad.write_bytes(bytes(b)); one_line_or_load(lambda: load_model(bad), f"byte flips {i}")
+    ck = read_checkpoint(finished / "latest.pt")
+    k0 = next(iter(ck["ema"]["model"]))
+    edits = {"no train_config": lambda c: c.pop("train_config"), "no model_config": lambda c: c.pop("model_config"),
+             "no ema": lambda c: c.pop("ema"), "ema a list": lambda c: c.update(ema=[1, 2]),
+             "train_config a string": lambda c: c.update(train_config="x"), "unknown config key": lambda c: c["model_config"].update(width=3),
+             "config value of another type": lambda c: c["model_config"].update(d_model="wide"),
+             "a NaN weight": lambda c: c["ema"]["model"][k0].view(-1)[0].fill_(float("nan")),
+             "an infinite weight": lambda c: c["ema"]["model"][k0].view(-1)[-1].fill_(float("inf")),
+             "a weight of another shape": lambda c: c["ema"]["model"].update({k0: torch.zeros(3, 3, 3)}),
+             "a missing weight": lambda c: c["ema"]["model"].pop(k0), "weights a list": lambda c: c["ema"].update(model=[1]),
+             "an integer weight": lambda c: c["ema"]["model"].update({k0: c["ema"]["model"][k0].long()}),
+             "a float64 weight": lambda c: c["ema"]["model"].update({k0: c["ema"]["model"][k0].double()})}
+    for name, edit in edits.items():
+        c = read_checkpoint(finished / "latest.pt"); edit(c); torch.save(c, bad)
+        one_line_or_load(lambda: load_model(bad), name)
+    c = read_checkpoint(finished / "latest.pt"); edits["a NaN weight"](c); torch.save(c, bad)
+    with pytest.raises(ValueError, match="holds non-finite weights"): load_model(bad)     # never loaded silently
+
+
+def test_malformed_weight_files_and_images_end_in_one_line_or_load(finished, tmp_path):
+    from mambaflow.models import save_pretrained, load_pretrained
+    from mambaflow.train import load_model
+    from mambaflow.data import load_image
+    stem = tmp_path / "m"
+    save_pretrained(load_model(finished)[0], stem)
+    st, js = stem.with_suffix(".safetensors").read_bytes(), stem.with_suffix(".json").read_bytes()
+    rng = np.random.default_rng(1)
+    def mutate(b):
+        if rng.random() < 0.5: return b[:int(rng.integers(0, len(b)))]
+        b = bytearray(b)
+        for j in rng.integers(0, len(b), size=int(rng.integers(1, 32))): b[j] = int(rng.integers(0, 256))
+        return bytes(b)
+    for i in range(16):
+        stem.with_suffix(".safetensors").write_bytes(mutate(st) if i % 2 == 0 else st)
+        stem.with_suffix(".json").write_bytes(mutate(js) if i % 2 == 1 else js)
+        one_line_or_load(lambda: load_pretrained(str(stem)), f"weight file mutation {i}")
+    stem.with_suffix(".safetensors").write_bytes(st)
+    for name, doc in {"a list": "[1, 2]", "no model_config": "{}", "info a string": json.dumps({**json.loads(js), "info": "x"}),
+                      "not JSON": "{model", "not UTF-8": "\udcff"}.items():
+        stem.with_suffix(".json").write_bytes(doc.encode("utf-8", "surrogateescape"))
+        one_line_or_load(lambda: load_pretrained(str(stem)), name)
+    img = tmp_path / "i.png"
+    Image.fromarray((np.random.default_rng(2).random((20, 20, 3)) * 255).astype(np.uint8)).save(img)
+    png = img.read_bytes()
+    for i in range(16):
+        (tmp_path / "j.png").write_bytes(mutate(png)); one_line_or_load(lambda: load_image(tmp_path / "j.png"), f"image mutation {i}")
+
+
+def test_cifar10_without_a_path_says_how_to_get_it_and_download_needs_a_folder(capsys, tmp_path, monkeypatch, data):
+    monkeypatch.setenv("MAMBAFLOW_CIFAR10", str(tmp_path / "nowhere"))           # no shared copy either
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "r"), "--data", "cifar10")
+    refused(code, err, "no CIFAR-10 was found", "--download", "load_cifar10(DIR, download=True)")
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "r"), "--download")
+    refused(code, err, "--download: expected --data cifar10:DIR")
+    assert not (tmp_path / "r").exists()
+
+
+def test_init_fine_tunes_a_shipped_model_and_refuses_another_architecture(capsys, data, tmp_path):
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "ft", steps=1), "--preset", "grid_conv", "--init", "shipped:grid_conv_cifar10")
+    assert code == 0, err[-800:]
+    assert json.loads((tmp_path / "ft" / "config.json").read_text())["init"] == "shipped:grid_conv_cifar10"
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "x"), "--init", "shipped:grid_conv_cifar10")      # tiny vs grid_conv
+    refused(code, err, "init: the weights of 'shipped:grid_conv_cifar10' are another architecture", "arch 'grid' (the run: 'v2')")
+    code, _, err = cli(capsys, *base_args(data, tmp_path / "y"), "--init", str(tmp_path / "nothing"))
+    refused(code, err, "no run folder or checkpoint")
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
 # ---- 7. smaller ones
 
 def test_a_cifar_archive_in_a_folder_is_md5_checked(capsys, tmp_path):
