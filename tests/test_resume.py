@@ -18,17 +18,21 @@ def losses(run):
         return [(int(r["step"]), r["loss"]) for r in csv.DictReader(f)]
 
 
+def wait_for_rows(proc, metrics, n, timeout=300):
+    "Until the running `proc` has logged `n` rows in `metrics` (or ended, or `timeout` seconds passed)."
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if metrics.exists() and sum(1 for _ in open(metrics)) - 1 >= n: break
+        time.sleep(0.02)
+
+
 def test_kill_and_resume_matches_uninterrupted(tmp_path):
     full = cli(*ARGS, "--out", str(tmp_path / "full")); out, err = full.communicate(timeout=600)
     assert full.returncode == 0, err
 
     victim = cli(*ARGS, "--out", str(tmp_path / "killed"))
     kill_at = random.Random(os.getpid()).randint(5, 25)   # any step, often between checkpoints
-    metrics = tmp_path / "killed" / "metrics.csv"
-    deadline = time.time() + 300
-    while time.time() < deadline and victim.poll() is None:
-        if metrics.exists() and sum(1 for _ in open(metrics)) - 1 >= kill_at: break
-        time.sleep(0.02)
+    wait_for_rows(victim, tmp_path / "killed" / "metrics.csv", kill_at)
     assert victim.poll() is None, "the run ended before it could be killed"
     victim.send_signal(signal.SIGKILL); victim.wait()
 
@@ -46,11 +50,7 @@ def test_ctrl_c_checkpoints_says_how_to_resume_and_resume_matches_uninterrupted(
     assert full.returncode == 0, err
     victim = cli(*args, "--out", str(tmp_path / "int"))
     stop_at = random.Random(os.getpid() + 1).randint(4, 20)
-    metrics = tmp_path / "int" / "metrics.csv"
-    deadline = time.time() + 300
-    while time.time() < deadline and victim.poll() is None:
-        if metrics.exists() and sum(1 for _ in open(metrics)) - 1 >= stop_at: break
-        time.sleep(0.02)
+    wait_for_rows(victim, tmp_path / "int" / "metrics.csv", stop_at)
     assert victim.poll() is None, "the run ended before it could be interrupted"
     victim.send_signal(signal.SIGINT); out, err = victim.communicate(timeout=120)
     assert victim.returncode == 130, err[-800:]
