@@ -14,12 +14,13 @@ from .geometry import pixel_grid, on_grid_index, grid_mask
 
 # %% auto #0
 __all__ = ['MAX_IMAGE_PIXELS', 'CIFAR10_MD5', 'CIFAR10_URL', 'CIFAR10_ARCHIVE', 'CIFAR10_CLASSES', 'EMBEDDED_CROP',
-           'EMBEDDED_PATCH', 'EMBEDDED_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'resize_images', 'derive_seed',
-           'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset', 'holdout_split',
-           'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5', 'download_file', 'CIFAR10',
-           'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images', 'embedded_highres',
-           'synthetic_params', 'synthetic_field_values', 'synthetic_fields', 'Observations', 'observe', 'load_image',
-           'U8Images', 'images_fingerprint', 'source_images', 'held_out_images', 'show_observations']
+           'EMBEDDED_PATCH', 'EMBEDDED_PHOTOS', 'DISTINCT_PHOTOS', 'SYNTHETIC_KINDS', 'DATA_SPECS', 'resize_images',
+           'derive_seed', 'mask_order', 'n_observed', 'observation_mask', 'collate', 'SparseFieldDataset',
+           'holdout_split', 'ImageFolder', 'image_folder', 'stack_images', 'shared_cifar10_path', 'file_md5',
+           'download_file', 'CIFAR10', 'load_cifar10', 'embedded_photo', 'embedded_boxes', 'embedded_images',
+           'embedded_highres', 'photo_crops', 'synthetic_params', 'synthetic_field_values', 'synthetic_fields',
+           'Observations', 'observe', 'load_image', 'U8Images', 'images_fingerprint', 'source_images',
+           'held_out_images', 'show_observations']
 
 # %% ../nbs/04_data.ipynb #040bc079
 def resize_images(x:torch.Tensor, # images (N, H, W, C) float
@@ -541,6 +542,24 @@ def embedded_highres(split:str="test", # "train", "val" or "test"
         out.append(crops if size == S else _area_down(crops, S // size) if S % size == 0 else resize_images(crops, size))
     if not out: return torch.zeros(0, size, size, 3)
     return torch.cat(out)
+
+# %% ../nbs/04_data.ipynb #e402f25f
+DISTINCT_PHOTOS = tuple(n for n in EMBEDDED_PHOTOS if n not in ("colorwheel", "motorcycle_right"))   # one scene each, all photographs
+
+def photo_crops(size:int=256, # side <= 256: the crop, area-downsampled (resized where size does not divide 256)
+                names:tuple=DISTINCT_PHOTOS, # which photographs
+               ) -> torch.Tensor: # (len(names), size, size, 3) float32 in [0,1]
+    "The centre 256×256 crop of each photograph, one image per photograph (for models that never saw them: trained on CIFAR-10)."
+    size = _check_int(size, "size", 1)
+    if size > EMBEDDED_CROP: raise ValueError(f"size: the real crops are {EMBEDDED_CROP}x{EMBEDDED_CROP}; expected size <= {EMBEDDED_CROP}, got {size}")
+    out = []
+    for n in names:
+        p = embedded_photo(n)
+        t, l = (p.shape[0] - EMBEDDED_CROP) // 2, (p.shape[1] - EMBEDDED_CROP) // 2
+        out.append(p[t:t + EMBEDDED_CROP, l:l + EMBEDDED_CROP].float().div_(255.0))
+    if not out: return torch.zeros(0, size, size, 3)
+    x = torch.stack(out)
+    return x if size == EMBEDDED_CROP else _area_down(x, EMBEDDED_CROP // size) if EMBEDDED_CROP % size == 0 else resize_images(x, size)
 
 # %% ../nbs/04_data.ipynb #b43c25ae
 SYNTHETIC_KINDS = ("sine", "interference", "am")

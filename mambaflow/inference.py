@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_inference.ipynb #16b62b5a
 from __future__ import annotations
-import time
+import math, time
 from typing import Callable
 import numpy as np
 import torch
@@ -15,7 +15,8 @@ from .data import Observations, observe, derive_seed, embedded_images
 from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct', 'reconstruct_image']
+__all__ = ['SAMPLERS', 'RECONSTRUCT_TILE', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct', 'size_warning',
+           'reconstruct_image', 'size_table']
 
 # %% ../nbs/08a_inference.ipynb #f551d119
 SAMPLERS = ("mean",) + tuple(FLOW_SAMPLERS)   # "mean": the posterior mean at t = 0, one evaluation
@@ -99,10 +100,29 @@ def reconstruct(model:Callable, # field model (or any callable with the model si
             "seconds_per_image": seconds / B, "nfe": v_fn.nfe}
 
 # %% ../nbs/08a_inference.ipynb #86d1b09b
+RECONSTRUCT_TILE = 256   # the largest side reconstructed in one pass (`reconstruct_image`)
+
 def _tile_starts(n:int, t:int) -> list:
     "Starts of tiles of side t covering 0..n-1 with stride t // 2, the last flush with the end."
     s = list(range(0, n - t + 1, max(1, t // 2)))
     return s if s[-1] == n - t else s + [n - t]
+
+def size_warning(model, # a field model; a shipped one carries `info["vs_biharmonic_by_size"]`
+                 H:int, W:int, # the image's size
+                ) -> str|None: # the warning, or None where the measurement gives no reason
+    "The warning for an H×W image at a size where the model measured worse than biharmonic, or far beyond its measured sizes."
+    by = (getattr(model, "info", None) or {}).get("vs_biharmonic_by_size")
+    if not by: return None
+    sizes, side = sorted(int(s) for s in by["dB"]), max(H, W)
+    if side > 2 * sizes[-1]:
+        return (f"reconstruct_image: a {H}x{W} image is far beyond the sizes this model was measured at (up to {sizes[-1]}x{sizes[-1]}); "
+                f"compare it with biharmonic interpolation (mambaflow.metrics.reconstruct_baseline) before trusting it")
+    near = min(sizes, key=lambda s: abs(math.log(s / side)))
+    m = by["dB"][str(near)]
+    if m >= 0: return None
+    return (f"reconstruct_image: at {near}x{near}, the measured size nearest this {H}x{W} image, this model's posterior mean was "
+            f"{m:+.2f} dB against biharmonic interpolation ({by['photographs']} photographs, {by['ratio']:.0%} observed); "
+            "biharmonic interpolation (mambaflow.metrics.reconstruct_baseline) may serve this image better")
 
 def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) array (`data.load_image`)
                       mask=None, # observed pixels: a path, PIL image or (H, W) array, white/True = observed (None: random at `ratio`)
@@ -112,14 +132,15 @@ def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) ar
                       steps:int=20, # Heun steps of each sample
                       seed:int=0, # seeds the random mask and the samples
                       reimpose:bool=True, # write the observed values back into the reconstruction
-                      tile:int|None=None, # tile side (None: the model's training grid, when the image is larger)
+                      tile:int|None=None, # tile side (None: RECONSTRUCT_TILE); a grid model runs on each tile's own grid
                      ) -> dict: # image (H,W,C) reconstruction, observed (H,W,C), mask (H,W) bool, std (H,W,C) with samples; numpy
     "Your own image in one call: an image and its observed pixels in, its reconstruction (and the spread of K samples) out."
+    import warnings
     from mambaflow.data import load_image
-    if isinstance(model, (str,)) or hasattr(model, "__fspath__"):
-        from mambaflow.models import load_pretrained
-        model = load_pretrained(str(model))
+    from mambaflow.models import load_pretrained, set_grid, grid_multiple
+    if isinstance(model, (str,)) or hasattr(model, "__fspath__"): model = load_pretrained(str(model))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0: raise ValueError(f"samples: expected an int >= 0, got {samples!r}")
+    if tile is not None and (isinstance(tile, bool) or not isinstance(tile, int) or tile < 1): raise ValueError(f"tile: expected None or an int >= 1, got {tile!r}")
     x = load_image(image, "image"); H, W, C = x.shape
     cfg = getattr(model, "config", None)
     Cm = getattr(cfg, "channels", C)
@@ -131,23 +152,29 @@ def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) ar
         if m.shape[:2] != (H, W): raise ValueError(f"mask: expected the image's size {H}x{W} (rows x columns), got {m.shape[0]}x{m.shape[1]}")
         m = m.mean(-1) > 0.5
     if not m.any(): raise ValueError("mask: no observed (white) pixel")
-    T = tile if tile is not None else getattr(cfg, "grid_size", max(H, W))
-    th, tw = min(T, H), min(T, W)
+    T, k_grid = tile or RECONSTRUCT_TILE, grid_multiple(model) if isinstance(model, nn.Module) else 1
+    th, tw = min(T, H) // k_grid * k_grid, min(T, W) // k_grid * k_grid   # a U-Net's grid: sides that are multiples of 2^levels
+    if not th or not tw: raise ValueError(f"image: {H}x{W}; this model's grid needs sides of at least {k_grid} pixels")
+    if (note := size_warning(model, H, W)): warnings.warn(note, stacklevel=2)
     wy, wx = (torch.minimum(torch.arange(n) + 1, n - torch.arange(n)).float() for n in (th, tw))
     w = (wy[:, None] * wx[None, :])[..., None]                            # the tent window of one tile
     num, den = torch.zeros(H, W, x.shape[-1]), torch.zeros(H, W, 1)
     var = torch.zeros(H, W, x.shape[-1]) if samples else None
-    k = 0
-    for r0 in _tile_starts(H, th):
-        for c0 in _tile_starts(W, tw):
-            mt = m[r0:r0 + th, c0:c0 + tw]
-            if not mt.any(): continue                                      # nothing observed here: the neighbours' tiles fill it
-            obs = observe(x[None, r0:r0 + th, c0:c0 + tw], masks=mt[None])
-            pm = reconstruct(model, obs, (th, tw), "mean", seed=seed + k)["mean"][0]
-            num[r0:r0 + th, c0:c0 + tw] += w * pm; den[r0:r0 + th, c0:c0 + tw] += w
-            if samples: var[r0:r0 + th, c0:c0 + tw] += w * reconstruct(model, obs, (th, tw), "heun", steps=steps, n_samples=samples,
-                                                                       seed=seed + k)["std"][0] ** 2
-            k += 1
+    k, grid_before = 0, getattr(model, "grid_hw", None)
+    try:
+        if isinstance(model, nn.Module): set_grid(model, (th, tw))        # one splat cell per pixel (no-op for point tokens)
+        for r0 in _tile_starts(H, th):
+            for c0 in _tile_starts(W, tw):
+                mt = m[r0:r0 + th, c0:c0 + tw]
+                if not mt.any(): continue                                  # nothing observed here: the neighbours' tiles fill it
+                obs = observe(x[None, r0:r0 + th, c0:c0 + tw], masks=mt[None])
+                pm = reconstruct(model, obs, (th, tw), "mean", seed=seed + k)["mean"][0]
+                num[r0:r0 + th, c0:c0 + tw] += w * pm; den[r0:r0 + th, c0:c0 + tw] += w
+                if samples: var[r0:r0 + th, c0:c0 + tw] += w * reconstruct(model, obs, (th, tw), "heun", steps=steps, n_samples=samples,
+                                                                           seed=seed + k)["std"][0] ** 2
+                k += 1
+    finally:
+        if isinstance(model, nn.Module): set_grid(model, grid_before)
     fill = x[m].mean(0)                                                   # pixels no tile with an observation covers
     out = torch.where(den > 0, num / den.clamp_min(1e-12), fill)
     if reimpose: out[m] = x[m]
@@ -156,3 +183,46 @@ def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) ar
            "tiles": k}
     if samples: res["std"] = grey(torch.where(den > 0, var / den.clamp_min(1e-12), torch.zeros_like(var)).sqrt()).numpy()
     return res
+
+# %% ../nbs/08a_inference.ipynb #6aca8002
+def size_table(model, # a field model that never saw the photographs (trained on CIFAR-10)
+               sizes:tuple=(32, 64, 128, 256), # image sides (<= 256)
+               ratio:float=0.2, # observed fraction
+               seed:int=0, # mask seed (the same masks for every column)
+               names:tuple|None=None, # photographs (None: data.DISTINCT_PHOTOS)
+               tile:int|None=32, # also score tiles of this side, the earlier way (None: skip)
+              ) -> dict: # {"rows": per photograph and size, "summary": per size}
+    "PSNR of the posterior mean (observed re-imposed) on one crop per photograph at each size: own grid, tiles, the whole image on the training grid, biharmonic; per-size margins with intervals and verdicts."
+    import warnings
+    from mambaflow.data import photo_crops, DISTINCT_PHOTOS
+    from mambaflow.metrics import psnr, reconstruct_baseline
+    from mambaflow.scoring import verdicts
+    names = DISTINCT_PHOTOS if names is None else tuple(names)
+    rows, summary = [], []
+    for r in sizes:
+        imgs = photo_crops(r, names); obs = observe(imgs, ratio, seed)
+        bh = reconstruct_baseline("biharmonic", obs.ctx_xy, obs.ctx_val, r, r)
+        for i, n in enumerate(names):
+            row = {"photograph": n, "size": r, "biharmonic": float(psnr(bh[i:i + 1], imgs[i:i + 1]))}
+            for col, t in (("own grid", None), (f"tiles of {tile}²", tile)) if tile else (("own grid", None),):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")                    # the size warning: this is the measurement behind it
+                    t0 = time.perf_counter()
+                    out = reconstruct_image(imgs[i].numpy(), mask=obs.mask[i].numpy(), model=model, tile=t)["image"]
+                row[col], row[f"{col} s"] = float(psnr(torch.from_numpy(out)[None], imgs[i:i + 1])), time.perf_counter() - t0
+            if getattr(model, "grid_shape", None) is not None:          # a grid model's whole image squeezed onto its training grid
+                row["training grid"] = float(psnr(reconstruct(model, obs[i:i + 1], r, "mean", reimpose=True)["mean"], imgs[i:i + 1]))
+            rows.append(row)
+        d = [x["own grid"] - x["biharmonic"] for x in rows if x["size"] == r]
+        v = verdicts([{"effect": d, "arms": [d]}], unit="photograph")[0]
+        s = {"size": r, "photographs": len(d), "own grid": float(np.mean([x["own grid"] for x in rows if x["size"] == r])),
+             "biharmonic": float(np.mean([x["biharmonic"] for x in rows if x["size"] == r])), "vs biharmonic dB": v["effect"],
+             "± 95% t": v["half"], "wins": sum(x > 0 for x in d), "verdict": v["verdict"],
+             "own grid s/img": float(np.mean([x["own grid s"] for x in rows if x["size"] == r]))}
+        if "training grid" in rows[-1]:
+            s["training grid vs biharmonic dB"] = float(np.mean([x["training grid"] - x["biharmonic"] for x in rows if x["size"] == r]))
+        if tile:
+            s[f"tiles of {tile}² vs own dB"] = float(np.mean([x[f"tiles of {tile}²"] - x["own grid"] for x in rows if x["size"] == r]))
+            s[f"tiles of {tile}² s/img"] = float(np.mean([x[f"tiles of {tile}² s"] for x in rows if x["size"] == r]))
+        summary.append(s)
+    return {"rows": rows, "summary": summary}

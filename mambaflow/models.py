@@ -16,8 +16,9 @@ from .ssm import MambaStack, BidirectionalMamba, token_order, apply_order, inver
 __all__ = ['ARCHS', 'GRID_ENCODERS', 'TOKEN_ORDERS', 'PREDICTIONS', 'DATA_PRED_EPS', 'RUNTIME_KEYS', 'PRESETS', 'LEARNS',
            'PRETRAINED_DEFAULT', 'ModelConfig', 'get_config', 'PointTokens', 'sequence_order', 'permute_tokens',
            'unpermute_tokens', 'observation_interpolants', 'TransformerBlock', 'check_field_call', 'FieldModel',
-           'build_model', 'count_parameters', 'param_groups', 'set_query_chunks', 'GridFieldModel', 'weights_dir',
-           'pretrained_names', 'save_pretrained', 'load_pretrained']
+           'build_model', 'count_parameters', 'param_groups', 'set_query_chunks', 'GridFieldModel', 'grid_multiple',
+           'set_grid', 'weights_dir', 'pretrained_names', 'save_pretrained', 'load_pretrained',
+           'update_pretrained_info']
 
 # %% ../nbs/08_models.ipynb #2c7b5476
 ARCHS = ("v1", "v2", "transformer", "grid")
@@ -196,11 +197,12 @@ def unpermute_tokens(x:torch.Tensor, # tokens in permuted order (B, N, D)
 from .layers import splat_to_grid, read_grid, normalized_conv
 def observation_interpolants(ctx_xy:torch.Tensor, # (B, Nc, 2) observed pixel centres in [0,1]
                               ctx_val:torch.Tensor, # (B, Nc, C) observed values
-                              G:int, # side of the grid they are splatted on
+                              G:int|tuple, # the grid they are splatted on: side G, or (H, W)
                               sigmas:tuple, # normalised-convolution widths in pixels
-                             ) -> tuple: # (features (B, C+1+len(sigmas)(C+1), G, G), base (B, C, G, G) or None)
-    "The observations splatted on a G×G grid (values, mask) and their normalised convolutions with certainties; base: the narrowest width with an observation in reach."
-    v, cnt = splat_to_grid(ctx_xy, ctx_val, G, G)
+                             ) -> tuple: # (features (B, C+1+len(sigmas)(C+1), H, W), base (B, C, H, W) or None)
+    "The observations splatted on a G×G (or H×W) grid (values, mask) and their normalised convolutions with certainties; base: the narrowest width with an observation in reach."
+    H, W = (G, G) if isinstance(G, int) else G
+    v, cnt = splat_to_grid(ctx_xy, ctx_val, H, W)
     m = (cnt > 0).to(v)
     feats, interps = [v * m, m], []
     for σ in sigmas:
@@ -379,17 +381,22 @@ class GridFieldModel(nn.Module):
         self.fourier = (FourierFeatures(2, cfg.grid_fourier, cfg.fourier_sigma, cfg.learnable_fourier, cfg.fourier_seed)
                         if cfg.grid_fourier else None)
         self.decoder = LocalDecoder(d, cfg.decoder_hidden or d, C, extra=C * cfg.xt_input + 2 * cfg.grid_fourier)
-        self._ctx_cache = None
+        self._ctx_cache, self.grid_hw = None, None   # grid_hw: a runtime grid (`set_grid`), not architecture
+
+    @property
+    def grid_shape(self) -> tuple: # (H, W)
+        "The grid the observations are splatted on: `set_grid`'s, else the training grid `grid_size`²."
+        return self.grid_hw or (self.config.grid_size, self.config.grid_size)
 
     def context(self, ctx_xy:torch.Tensor, ctx_val:torch.Tensor) -> tuple: # (z (B,d,G,G), interpolant (B,C,G,G) or None)
         "The feature grid z of the observations and the interpolant the residual is added to."
-        feats, base = observation_interpolants(ctx_xy, ctx_val, self.config.grid_size, self.config.interp_sigmas)
+        feats, base = observation_interpolants(ctx_xy, ctx_val, self.grid_shape, self.config.interp_sigmas)
         return self.encoder(feats), base
 
     def _context(self, ctx_xy, ctx_val):
         "`context`, reused while the context tensors and the weights are unchanged (evaluation without grad only)."
         if self.training or torch.is_grad_enabled(): return self.context(ctx_xy, ctx_val)
-        try: key = (ctx_xy._version, ctx_val._version, tuple(p._version for p in self.parameters()))
+        try: key = (ctx_xy._version, ctx_val._version, tuple(p._version for p in self.parameters()), self.grid_shape)
         except RuntimeError: return self.context(ctx_xy, ctx_val)  # inference tensors carry no version counter
         c = self._ctx_cache
         if c is not None and c[0] is ctx_xy and c[1] is ctx_val and c[2] == key: return c[3]
@@ -408,7 +415,7 @@ class GridFieldModel(nn.Module):
         z, base = self._context(ctx_xy, ctx_val)
         h, extra = z + self.tau(t)[:, :, None, None], []
         if cfg.xt_input:
-            X, cnt = splat_to_grid(qry_xy, qry_xt, cfg.grid_size, cfg.grid_size)
+            X, cnt = splat_to_grid(qry_xy, qry_xt, *self.grid_shape)
             h, extra = h + self.xt_in(torch.cat([X, (cnt > 0).to(X)], 1)), [qry_xt]
         if self.fourier is not None: extra.append(self.fourier(qry_xy).to(qry_xt))
         out = self.decoder(self.mix(h), qry_xy, extra=torch.cat(extra, -1) if extra else None)
@@ -427,6 +434,32 @@ PRESETS.update({
     "grid_unet_mamba": ModelConfig(arch="grid", grid_encoder="unet_mamba", grid_scan="cross", d_model=32, n_layers=3, d_state=8,
                                    expand=1, decoder_hidden=64, prediction="data"),
 })
+
+# %% ../nbs/08_models.ipynb #d26c9abe
+def grid_multiple(model:nn.Module, # a built field model
+                 ) -> int: # 1 for point tokens and the conv encoder
+    "What the sides of a grid model's grid must be multiples of: 2^n_layers for a U-Net (it halves them), grid_patch for the Mamba encoder."
+    k = 1
+    for m in model.modules():
+        if not isinstance(m, GridFieldModel): continue
+        cfg = m.config
+        k = math.lcm(k, 2 ** cfg.n_layers if cfg.grid_encoder.startswith("unet") else cfg.grid_patch if cfg.grid_encoder == "mamba" else 1)
+    return k
+
+def set_grid(model:nn.Module, # a built field model
+             grid, # None (the training grid), an int G (G×G) or (H, W): the grid its observations are splatted on
+            ) -> nn.Module: # the same model
+    "Splat observations on `grid` instead of the training grid in every grid field model inside `model` (point-token models have no grid)."
+    hw = None if grid is None else (grid, grid) if isinstance(grid, int) and not isinstance(grid, bool) else tuple(grid) if isinstance(grid, (tuple, list)) else "bad"
+    if hw == "bad" or (hw is not None and (len(hw) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in hw))):
+        raise ValueError(f"grid: expected None, an int >= 1 or (H, W) of ints >= 1, got {grid!r}")
+    k = grid_multiple(model)
+    if hw is not None and any(n % k for n in hw):
+        raise ValueError(f"grid: this model's encoder needs sides that are multiples of {k} (a U-Net halves them, the Mamba "
+                         f"encoder groups patches), got {hw[0]}x{hw[1]}")
+    for m in model.modules():
+        if isinstance(m, GridFieldModel): m.grid_hw, m._ctx_cache = hw, None
+    return model
 
 # %% ../nbs/08_models.ipynb #15e55a09
 import json
@@ -488,3 +521,17 @@ def load_pretrained(name="default", # a name in pretrained_names() ("default": t
     return model.to(resolve_device(device)).eval()
 
 PRETRAINED_DEFAULT = "grid_conv_cifar10"   # the book's default shipped model (09a_field_design)
+
+# %% ../nbs/08_models.ipynb #19a27b7b
+def update_pretrained_info(stem, # path without suffix of a saved model (STEM.json), or a shipped name
+                           **info, # JSON-able entries added to (or replacing those in) its info
+                          ) -> dict: # the new info
+    "Add measurements to a saved model's info (its JSON file, rewritten atomically; the weights are untouched)."
+    from mambaflow.core import atomic_write_text
+    stem = weights_dir() / stem if stem in pretrained_names() else Path(stem).with_suffix("")
+    js = stem.with_suffix(".json")
+    if not js.is_file(): raise FileNotFoundError(f"stem: expected a saved model's STEM.json, got {str(js)!r} (no such file)")
+    meta = json.loads(js.read_text())
+    meta["info"] = {**meta.get("info", {}), **info}
+    atomic_write_text(js, json.dumps(meta, indent=1) + "\n")
+    return meta["info"]
