@@ -16,7 +16,8 @@ from .train import TrainConfig, train, load_model, read_metrics
 from .scoring import t_interval
 
 # %% auto #0
-__all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'summarize_scores', 'design_recipes', 'run_study']
+__all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'summarize_scores', 'design_recipes', 'run_study',
+           'combine_studies', 'sampling_curve', 'step_throughput', 'run_study_parallel']
 
 # %% ../nbs/09a_field_design.ipynb #fd000005
 def to_hex(img:torch.Tensor) -> dict: # {"shape": [H, W, C], "hex": 8-bit pixels as a hex string}
@@ -82,13 +83,13 @@ def summarize_scores(s:dict, base:dict, sample_steps:int|None=None) -> dict:
 # %% ../nbs/09a_field_design.ipynb #fd000013
 DATA_SPEC = "cifar10"   # the shared CIFAR-10 tar: $MAMBAFLOW_CIFAR10 or ../shared/data (`data.shared_cifar10_path`)
 
-def design_recipes(data:str=DATA_SPEC) -> dict:
-    "The table's designs: name -> TrainConfig."
-    grid = dict(data=data, query_mode="full", batch_size=16, progress=False)
+def design_recipes(data:str=DATA_SPEC, val_fraction:float=0.02) -> dict:
+    "The table's designs: name -> TrainConfig (every one holds out the same `val_fraction` of the images)."
+    grid = dict(data=data, query_mode="full", batch_size=16, progress=False, val_fraction=val_fraction)
     return {"grid_conv": TrainConfig(model="grid_conv", **grid),
             "grid_mamba": TrainConfig(model="grid_mamba", **grid),
             "grid_conv, no interpolant": TrainConfig(model="grid_conv", model_overrides={"interp_sigmas": (), "residual": False}, **grid),
-            "local_small": TrainConfig(model="local_small", data=data, progress=False),
+            "local_small": TrainConfig(model="local_small", data=data, progress=False, val_fraction=val_fraction),
             **{p: TrainConfig(model=p, **grid) for p in ("grid_unet", "grid_unet_naf", "grid_unet_mamba")}}   # the multi-scale encoders (07_layers)
 
 def run_study(out_json, # results file
@@ -99,12 +100,13 @@ def run_study(out_json, # results file
               sample_designs:tuple=("grid_conv", "grid_mamba"), # designs that also get Heun samples
               sample_n:int=64, sample_steps:int=50,
               data:str=DATA_SPEC,
+              val_fraction:float=0.02, # held-out fraction (1,000 test images after the 64 validation ones need > 0.0213 of 50,000)
              ) -> dict:
     "Train every design for `minutes`, score each on the same held-out images and masks, write the results file after each."
     torch.set_num_threads(1)
-    recipes = design_recipes(data)
+    recipes = design_recipes(data, val_fraction)
     names = designs or [n for n in recipes if not n.startswith("grid_unet")]   # the U-Nets: their own study
-    images = held_out_images(data, n_images, skip=64)
+    images = held_out_images(data, n_images, skip=64, val_fraction=val_fraction)
     obs = observe(images)
     N, H, W, C = images.shape
     t0 = time.perf_counter()
@@ -112,8 +114,8 @@ def run_study(out_json, # results file
     base = {"psnr": psnr(bh, images), "ssim": ssim(bh, images), "hf": hf_energy_ratio(bh, images), "s": time.perf_counter() - t0}
     rows = [{"design": "biharmonic", "PSNR": float(base["psnr"].mean()), "SSIM": float(base["ssim"].mean()),
              "vs biharmonic dB": 0.0, "PM HF ratio": float(base["hf"].median())}]
-    runs, samples = [], {}
-    meta = dict(data=data, minutes_per_design=minutes, n_images=n_images, ratio=0.2, threads=1,
+    runs, samples, per_image = [], {}, {"biharmonic": [round(float(v), 4) for v in base["psnr"]]}
+    meta = dict(data=data, minutes_per_design=minutes, n_images=len(images), ratio=0.2, threads=1, val_fraction=val_fraction,
                 images="held-out split of the training tar, after the 64 validation images", masks="seed 0, same for every row")
     for name in names:
         r = train_design(name, recipes[name], minutes, root)
@@ -122,9 +124,118 @@ def run_study(out_json, # results file
         s = score_design(model, images, obs, sample_n=k, sample_steps=sample_steps)
         row = {"design": name, "params": r["params"], "steps": r["steps"], "s/step": r["s_per_step"],
                **summarize_scores(s, base, sample_steps)}
-        rows.append(row); runs.append(r)
+        rows.append(row); runs.append(r); per_image[name] = [round(float(v), 4) for v in s["pm_r_psnr"]]
         if k: samples[name] = s["sample"]
-        write_results(out_json, {"table": rows, "runs": runs, "samples": {n: v for n, v in samples.items()},
+        write_results(out_json, {"table": rows, "runs": runs, "samples": samples, "per_image_psnr": per_image,
                                  "truth": [to_hex(im) for im in images[:4]]}, **meta)
         print(format_table([row], floatfmt=".4g"), flush=True)
     return read_results(out_json)
+
+def combine_studies(out_json, # the combined results file
+                    parts:list, # results files of `run_study` on the same images, masks and budget (e.g. run side by side)
+                   ) -> dict:
+    "One study from studies run in parallel: the same held-out images, masks and minutes checked, biharmonic row once, designs in order."
+    docs = [read_results(p) for p in parts]
+    if not docs: raise ValueError("parts: expected at least one results file, got none")
+    keys = ("data", "minutes_per_design", "n_images", "ratio", "val_fraction", "masks")
+    for p, d in zip(parts[1:], docs[1:]):
+        diff = [k for k in keys if d["meta"].get(k) != docs[0]["meta"].get(k)]
+        if diff or d["results"]["per_image_psnr"]["biharmonic"] != docs[0]["results"]["per_image_psnr"]["biharmonic"]:
+            raise ValueError(f"parts: {str(p)!r} was run on other images or settings than {str(parts[0])!r} ({', '.join(diff) or 'biharmonic scores'} differ)")
+    res = {"table": docs[0]["results"]["table"][:1], "runs": [], "samples": {}, "per_image_psnr": {}, "truth": docs[0]["results"]["truth"]}
+    for d in docs:
+        r = d["results"]
+        res["table"] += r["table"][1:]; res["runs"] += r["runs"]
+        res["samples"].update(r["samples"]); res["per_image_psnr"].update(r["per_image_psnr"])
+    write_results(out_json, res, **{k: v for k, v in docs[0]["meta"].items() if k in keys + ("threads", "images")},
+                  parts=[str(p) for p in parts])
+    return read_results(out_json)
+
+# %% ../nbs/09a_field_design.ipynb #461e956a
+def sampling_curve(model, # a field model
+                   images:torch.Tensor, # (N, H, W, C) held-out images
+                   obs:Observations, # their observations
+                   steps:tuple=(5, 10, 20, 50), # Heun step counts
+                   seed:int=0, # the samples' noise (the same at every step count)
+                  ) -> dict: # {"rows": one per step count, "pm": the posterior mean's row, "plateau": fewest steps near the last}
+    "Sample quality (PSNR, gap to the posterior mean, HF energy ratio) and images/s against the number of Heun steps (observed re-imposed)."
+    N = len(images)
+    reconstruct(model, obs[:min(N, 4)], sampler="heun", steps=2)                         # warm-up
+    pm = reconstruct(model, obs, sampler="mean", reimpose=True)
+    pm_psnr = psnr(pm["mean"], images)
+    row_pm = {"method": "posterior mean", "steps": 0, "NFE": 1, "PSNR": float(pm_psnr.mean()), "PM − sample dB": 0.0,
+              "HF ratio": float(hf_energy_ratio(pm["mean"], images).median()), "images/s": N / pm["seconds"]}
+    rows = []
+    for k in steps:
+        r = reconstruct(model, obs, sampler="heun", steps=k, seed=seed, reimpose=True)
+        p = psnr(r["mean"], images)
+        rows.append({"method": "Heun", "steps": k, "NFE": 2 * k, "PSNR": float(p.mean()), "PM − sample dB": float((pm_psnr - p).mean()),
+                     "HF ratio": float(hf_energy_ratio(r["mean"], images).median()), "images/s": N / r["seconds"]})
+    last = rows[-1]
+    near = [r for r in rows if abs(r["PSNR"] - last["PSNR"]) <= 0.1 and abs(r["HF ratio"] - last["HF ratio"]) <= 0.05]
+    return {"rows": rows, "pm": row_pm, "plateau": min(r["steps"] for r in near)}
+
+# %% ../nbs/09a_field_design.ipynb #018ab5c4
+def step_throughput(designs:list, # preset names
+                    batch_size:int=16, # images per step, every pixel a query
+                    reps:int=8, # timed steps (median), after two warm-up steps
+                    settings:tuple=("fp32", "channels_last", "bf16", "fp32 2 threads"),
+                    size:int=32, # image side
+                   ) -> list: # one row per design
+    "Parameters, forward GMAC per image and median seconds per optimizer step of each design in each setting (CPU)."
+    from torch.utils.flop_counter import FlopCounterMode
+    from mambaflow.models import build_model, count_parameters
+    from mambaflow.data import SparseFieldDataset
+    from mambaflow.train import flow_matching_loss, flow_noise
+    imgs = torch.rand(batch_size, size, size, 3, generator=torch.Generator().manual_seed(0))
+    batch = SparseFieldDataset(imgs, ratio=0.2, queries="full", seed=0).batch(range(batch_size))
+    threads0, rows = torch.get_num_threads(), []
+    def step_s(model, bf16):
+        opt, ts = torch.optim.AdamW(model.parameters(), 1e-3), []
+        for i in range(reps + 2):
+            x0, t = flow_noise(i, 0, batch["qry_val"].shape)
+            t0 = time.perf_counter()
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = flow_matching_loss(model, batch, x0, t, "data")
+            opt.zero_grad(); loss.backward(); opt.step()
+            if i >= 2: ts.append(time.perf_counter() - t0)
+        return float(np.median(ts))
+    try:
+        for name in designs:
+            m = build_model(name, seed=0)
+            one = {k: v[:1] for k, v in batch.items()}
+            with FlopCounterMode(display=False) as fc: flow_matching_loss(m, one, *flow_noise(0, 0, one["qry_val"].shape), "data")
+            row = {"design": name, "params": count_parameters(m), "GMAC/img": fc.get_total_flops() / 2e9}
+            for s in settings:
+                torch.set_num_threads(2 if s.endswith("2 threads") else 1)
+                m = build_model(name, seed=0)
+                if s == "channels_last": m = m.to(memory_format=torch.channels_last)
+                row[f"{s} s/step"] = step_s(m, s == "bf16")
+            rows.append(row)
+    finally: torch.set_num_threads(threads0)
+    return rows
+
+# %% ../nbs/09a_field_design.ipynb #b5b312b4
+def run_study_parallel(out_json, # the combined results file
+                       root, # run folders, and the part files part_0.json, part_1.json, ...
+                       groups:list, # lists of design names: one process each (one thread each)
+                       workers:int|None=None, # processes at a time (None: every group at once)
+                       **kw, # `run_study` arguments shared by every group (minutes, n_images, val_fraction, ...)
+                      ) -> dict:
+    "`run_study` for each group of designs in its own fresh process, `workers` at a time, then `combine_studies` (a finished part with the same settings is reused)."
+    from concurrent.futures import ThreadPoolExecutor
+    from mambaflow.core import run_fresh
+    root = Path(root); root.mkdir(parents=True, exist_ok=True)
+    parts = [root / f"part_{i}.json" for i in range(len(groups))]
+    def done(i):
+        if not parts[i].is_file(): return False
+        d = read_results(parts[i])
+        want = {"minutes_per_design": kw.get("minutes", 8.0), "val_fraction": kw.get("val_fraction", 0.02), "data": kw.get("data", DATA_SPEC),
+                "n_images": kw.get("n_images", 300)}
+        return [r["design"] for r in d["results"]["table"][1:]] == list(groups[i]) and all(d["meta"].get(k) == v for k, v in want.items())
+    todo = [i for i in range(len(groups)) if not done(i)]
+    budget = 60 * kw.get("minutes", 8.0) * max(len(g) for g in groups) * 1.5 + 1800
+    call = lambda i: run_fresh("mambaflow.field_design", "run_study", {"out_json": str(parts[i]), "root": str(root),
+                                                                       "designs": list(groups[i]), **kw}, threads=1, timeout=budget)
+    with ThreadPoolExecutor(max(1, workers or len(todo))) as ex: list(ex.map(call, todo))
+    return combine_studies(out_json, parts)
