@@ -8,8 +8,8 @@ import argparse, dataclasses, io, json, math, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXAMPLES', 'COMMAND_HELP', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'main',
-           'reconstruct_cli']
+__all__ = ['EXAMPLES', 'COMMAND_HELP', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'demo_init',
+           'main', 'reconstruct_cli']
 
 # %% ../nbs/14_cli.ipynb #6d6fa639
 def _kv(items, name, valid):
@@ -83,7 +83,7 @@ def _train_epilog() -> str:
 EXAMPLES = """examples:
   mambaflow reconstruct photo.png --out rec               # your own image from a random 20% of its pixels
   mambaflow reconstruct photo.png --mask mask.png --samples 4 --out rec   # white = observed; the spread of 4 samples
-  mambaflow demo --out runs/demo --minutes 10            # train for 10 minutes, reconstruct held-out images, report
+  mambaflow demo --out runs/demo --minutes 10            # fine-tune the shipped model 10 minutes, reconstruct, report
   mambaflow train --preset tiny --steps 200 --out runs/t  # a short training run
   mambaflow train --out runs/t --resume                   # continue it after a kill, exactly
   mambaflow train --preset grid_conv --data cifar10 --minutes 30 --out runs/g --set ema_decay=0.9999
@@ -94,7 +94,7 @@ EXAMPLES = """examples:
 
 COMMAND_HELP = {
     "train": "train a model (torchrun --nproc_per_node=N for DDP)",
-    "demo": "the main job: train a small model for a bounded time, reconstruct held-out images, compare with baselines",
+    "demo": "the main job: fine-tune the shipped model (or train from scratch) for a bounded time, reconstruct held-out images, compare with baselines",
     "reconstruct": "your own image: reconstructed from some of its pixels (a mask, or a random fraction) by a shipped model",
     "evaluate": "sampler comparison at several resolutions (--compare: two runs)",
     "superres": "zero-shot super-resolution scored against real high-res crops",
@@ -126,8 +126,9 @@ def build_parser(light:bool=False, # the subcommands' names and help only: `mamb
         q.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any other TrainConfig field")
         q.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE", help="a ModelConfig field of the preset")
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
-        q.add_argument("--init", default=None, metavar="RUN|shipped:NAME",
-                       help="start from these weights (a run folder or checkpoint, or a shipped model) instead of random ones: fine-tuning")
+        q.add_argument("--init", default=None, metavar="RUN|shipped:NAME|scratch",
+                       help="start from these weights (a run folder or checkpoint, or a shipped model): fine-tuning; 'scratch': random "
+                            "weights (train's default; demo's default is the shipped default model when it is the preset's architecture)")
         q.add_argument("--download", action="store_true", help="with --data cifar10:DIR: fetch the official CIFAR-10 archive into DIR first if it is not there")
 
     t = sp("train", help=COMMAND_HELP["train"], epilog=_train_epilog)
@@ -179,13 +180,21 @@ def config_from_args(a, # a parsed `train`/`demo` command
                       ("lr", "lr"), ("queries", "n_queries"), ("steps", "max_steps"), ("minutes", "max_minutes"), ("query_mode", "query_mode"),
                       ("init", "init")]:
         v = getattr(a, flag, None)
-        if v is not None: kw[key] = v
+        if v is not None: kw[key] = None if (flag, v) == ("init", "scratch") else v
     kw.update(_kv(a.set, "--set", {f.name for f in dataclasses.fields(TrainConfig)}))
     base = dict(recorded) if recorded is not None else PRESET_RECIPES.get(kw.get("model", TrainConfig.model), {})
     if a.model_set:
         kw["model_overrides"] = {**base.get("model_overrides", {}), **kw.get("model_overrides", {}),
                                  **_kv(a.model_set, "--model-set", {f.name for f in dataclasses.fields(ModelConfig)})}
     return TrainConfig.from_dict({**base, **kw})   # the preset's recipe (or the record), then the flags
+
+def demo_init(cfg:"TrainConfig", # the demo's configuration
+              given:str|None, # its --init (None: not given)
+             ) -> str|None: # the init to use
+    "The demo's starting weights: --init when given ('scratch': random), else the shipped default model when the preset is its architecture."
+    from mambaflow.models import load_pretrained, pretrained_names, PRETRAINED_DEFAULT
+    if given is not None or PRETRAINED_DEFAULT not in pretrained_names(): return cfg.init
+    return f"shipped:{PRETRAINED_DEFAULT}" if load_pretrained(PRETRAINED_DEFAULT).config == cfg.model_config() else None
 
 # %% ../nbs/14_cli.ipynb #39b554ae
 def main(argv=None) -> int:
@@ -225,6 +234,7 @@ def _run(a) -> int:
     elif a.command == "demo":
         from mambaflow.evaluate import main_job
         cfg = config_from_args(a)
+        cfg = dataclasses.replace(cfg, init=demo_init(cfg, a.init))
         main_job(cfg, a.out, minutes=a.minutes, n_test=a.n_test)
     elif a.command == "reconstruct": return reconstruct_cli(a)
     elif a.command == "evaluate":
@@ -283,7 +293,7 @@ def reconstruct_cli(a) -> int: # a parsed `reconstruct` command
                   "observed_fraction": float(res["mask"].mean()), "model": a.model, "samples": a.samples, "steps": a.steps, "tiles": res["tiles"],
                   "files": sorted(files) + ["figure.png"], "std.png scale": float(res["std"].max()) if "std" in res else None}
         atomic_write_text(w / "reconstruction.json", json.dumps(record, indent=2))
-    print(f"wrote {', '.join(record['files'])} and reconstruction.json in {out.name}/ ({H}x{W}, {res['tiles']} tiles, "
+    print(f"wrote {', '.join(record['files'])} and reconstruction.json in {out.name}/ ({H}x{W}, {res['tiles']} tile{'s' * (res['tiles'] != 1)}, "
           f"{record['observed_fraction']:.0%} observed)")
     return 0
 

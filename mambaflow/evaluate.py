@@ -290,13 +290,27 @@ def multiscale_figure(result:dict, # from `compare_samplers`
 def performance_chart(rows:list, # table rows (several models allowed: 'model' column)
                       metrics=("PSNR", "speckle", "s/img"), # panels
                      ):
-    "PSNR, speckle index and seconds per image of each method against resolution (log time axis)."
+    "PSNR, speckle index and seconds per image of each method against resolution (log time axis); one bar per method at a single resolution."
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(1, len(metrics), figsize=(3.3 * len(metrics), 2.8), squeeze=False)
     keys = []
     for r in rows:
         k = (r.get("model", ""), r["method"])
         if k not in keys: keys.append(k)
+    if len({r["res"] for r in rows}) == 1:                 # one resolution: a line has nothing to join, so bars, one per method
+        fig, ax = plt.subplots(1, len(metrics), figsize=(3.0 * len(metrics), 0.3 * len(keys) + 1.2), squeeze=False, sharey=True)
+        label = lambda k: " ".join(x for x in k if x)
+        for j, met in enumerate(metrics):
+            vals = [next((r[met] for r in rows if (r.get("model", ""), r["method"]) == k and isinstance(r[met], float)), float("nan")) for k in keys]
+            base = [any(r["group"] == "baseline" for r in rows if (r.get("model", ""), r["method"]) == k) for k in keys]
+            ax[0, j].barh(range(len(keys)), vals, color=["0.7" if b else "C0" for b in base])
+            ax[0, j].set_title(f"{met} at {rows[0]['res']}²", fontsize=9)
+            if met == "s/img": ax[0, j].set_xscale("log")
+            if met == "speckle": ax[0, j].axvline(1.0, color="k", lw=0.5)
+            if met == "PSNR": ax[0, j].set_xlim(min(v for v in vals if v == v) - 1, max(v for v in vals if v == v) + 0.5)
+        ax[0, 0].set_yticks(range(len(keys)), [label(k) for k in keys], fontsize=7); ax[0, 0].invert_yaxis()
+        fig.tight_layout()
+        return fig
+    fig, ax = plt.subplots(1, len(metrics), figsize=(3.3 * len(metrics), 2.8), squeeze=False)
     for j, met in enumerate(metrics):
         for k in keys:
             pts = sorted((r["res"], r[met]) for r in rows if (r.get("model", ""), r["method"]) == k and isinstance(r[met], float))
@@ -339,16 +353,17 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
              heun_steps:int=20, # steps of the Heun sample row
              cap_minutes:float|None=None, # wall-clock cap (default `minutes`): room for a busier machine than the calibration saw
             ) -> list: # the table's rows
-    "Train for a bounded time, reconstruct held-out images from 20% of their pixels, report against baselines."
+    "Train for a bounded time (from `cfg.init`'s weights when it names them), reconstruct held-out images from 20% of their pixels, report against baselines (and the starting weights)."
     from mambaflow.train import train, load_model, fit_to_budget, read_metrics
     out = Path(out)
+    before = load_model_cfg(cfg.init)[0] if cfg.init is not None else None     # the weights it starts from, scored first
     cfg = fit_to_budget(cfg, minutes)
     if cap_minutes is not None: cfg = dataclasses.replace(cfg, max_minutes=float(cap_minutes))
     print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out.name}/")
     summary = train(cfg, out)
     model, _ = load_model(out)
     curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
-    return main_job_report(model, cfg, out, n_test, heun_steps, summary, curve, minutes=minutes)
+    return main_job_report(model, cfg, out, n_test, heun_steps, summary, curve, before=before, minutes=minutes)
 
 def main_job_report(model, # the trained field model
                     cfg, # its TrainConfig (data, ratio, seed, n_val: the validation images that are never test images)
@@ -356,6 +371,7 @@ def main_job_report(model, # the trained field model
                     n_test:int=32, heun_steps:int=20,
                     summary:dict|None=None, # the training's summary (steps, ...), recorded as it was
                     curve:list|None=None, # its learning curve, recorded as it was
+                    before:nn.Module|None=None, # the weights the training started from (`cfg.init`): their posterior mean gets a row
                     **meta, # more settings for the results file's meta
                    ) -> list: # the table's rows
     "The main job's report on a trained model: held-out images after the validation ones, reconstructed from 20% of their pixels, beside the baselines."
@@ -367,6 +383,13 @@ def main_job_report(model, # the trained field model
     order = ["posterior mean (t=0)", "posterior mean (t=0), observed re-imposed", "heun"]
     rows = sorted(res["rows"], key=lambda r: (r["group"] != "model", order.index(r["method"]) if r["method"] in order else 9))
     for r in rows: r["PSNR std"] = float(res["per_image"][(r["res"], r["method"])]["PSNR"].std())
+    if before is not None:                  # the same images, masks and metrics for the starting weights, before any step
+        b = compare_samplers(before, images, samplers=(), resolutions=(images.shape[1],), n_samples=1, ratio=cfg.ratio, seed=cfg.seed,
+                             baselines=(), reimpose_mean=True, label=cfg.model)
+        r0 = next(r for r in b["rows"] if r["method"] == "posterior mean (t=0), observed re-imposed")
+        r0 = {**r0, "method": f"before training ({cfg.init}): posterior mean, observed re-imposed",
+              "PSNR std": float(b["per_image"][(r0["res"], r0["method"])]["PSNR"].std())}
+        rows.insert(2, r0)
     table = format_table(rows, floatfmt=".4g", columns=MAIN_JOB_COLS)
     title = (f"{cfg.model} on {cfg.data}: {len(images)} held-out images (after the {cfg.n_val} validation images), "
              f"{cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps")
