@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 from .core import check_tensor, atomic_savefig, atomic_write_text, format_table, as_generator, peak_rss_start, peak_rss_mb, run_fresh, image_grid, output_set, arg_range, SEED_MAX
 from .geometry import pixel_grid
-from .data import Observations, observe, resize_images, embedded_images, embedded_highres, n_observed
+from .data import Observations, observe, resize_images, embedded_images, embedded_highres, n_observed, photo_crops, DISTINCT_PHOTOS
 from .flow import field_velocity
 from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config, set_query_chunks
@@ -160,8 +160,12 @@ def superres(model:nn.Module, # a FieldModel trained at the observations' resolu
 
 # %% ../nbs/11_superres.ipynb #34acb1a6
 def real_crop_images(n:int, # images
+                     distinct:bool=False, # one crop per photograph (`data.photo_crops`), for models that never saw them (trained on CIFAR-10)
                     ) -> tuple: # (images (n, 32, 32, 3), r -> real crops (n, r, r, 3), source label)
-    "The embedded test photographs' 32² patches and their real crops at any r <= 256 (whatever the run was trained on)."
+    "32² images and their real crops at any r <= 256: crops of the embedded test photographs, or (distinct) one crop of each of n photographs."
+    if distinct:
+        names = DISTINCT_PHOTOS[:n]
+        return photo_crops(32, names), (lambda r: photo_crops(r, names)), f"{len(names)} distinct photographs (one 256² crop each)"
     x = embedded_images("test")[:n]
     return x, (lambda r: embedded_highres("test", r, indices=range(len(x)))), f"{len(x)} crops of the embedded test photographs (real 256² crops)"
 
