@@ -472,22 +472,26 @@ def run_ladder(arms:dict, # arm name -> recipe (`ladder_arms`)
               ) -> list: # records (see `run_grid`), one per (arm, seed)
     "Train every arm of a ladder with every seed for the same budget and score it (`score_recipe`) beside the floor (`floors`)."
     from mambaflow.core import write_results, read_results
-    train = synthetic_fields(kind, n_train, seed=0)
-    test = synthetic_fields(kind, n_test, seed=0, start=n_train)
-    fields = {"held-out": test, "training": train[:n_test]}
-    floor = floors(fields, ratio, hires, kind, n_train)
     path = lambda a, s: Path(out) / f"{a}_seed{s}.json"
     settings = dict(steps=steps, batch_size=batch_size, n_train=n_train, n_test=n_test, kind=kind, ratio=ratio)
     as_json = lambda recipe: json.loads(json.dumps({k: (ModelConfig.from_dict(v).to_dict() if k == "model" and isinstance(v, dict) else
                                                        v.to_dict() if isinstance(v, ModelConfig) else v) for k, v in recipe.items()}))
-    def one(name, seed):
-        if out is not None and path(name, seed).is_file():
+    done = {}
+    for name in arms if out is not None else ():       # every file already there is checked first, before anything is computed
+        for seed in seeds:
+            if not path(name, seed).is_file(): continue
             meta = read_results(path(name, seed))
             asked, had = {**settings, "recipe": as_json(arms[name])}, {**meta["meta"], "recipe": as_json(meta["meta"].get("recipe", {}))}
             changed = [k for k, v in asked.items() if had.get(k) != v]
             if changed: raise ValueError(f"out: {str(path(name, seed))!r} was run with other {', '.join(changed)} than asked; "
                                          f"move it away or ask for what it holds")
-            return meta["results"]
+            done[name, seed] = meta["results"]
+    train = synthetic_fields(kind, n_train, seed=0)
+    test = synthetic_fields(kind, n_test, seed=0, start=n_train)
+    fields = {"held-out": test, "training": train[:n_test]}
+    floor = floors(fields, ratio, hires, kind, n_train)
+    def one(name, seed):
+        if (name, seed) in done: return done[name, seed]
         if only is not None and name not in only and (name, seed) not in only: return {}
         recipe = arms[name]
         whole = full is None or name in full

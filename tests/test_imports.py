@@ -42,3 +42,43 @@ def test_no_private_name_crosses_a_module_boundary():
                 names = [n.strip().split(" as ")[0] for n in m.group(1).replace("\\", "").split(",")]
                 bad += [f"{nb.name}: {n}" for n in names if n.startswith("_")]
     assert not bad, "private names imported across modules:\n" + "\n".join(bad)
+
+
+LAYERS = ("theory", "parts", "models", "engine", "experiments", "faces")
+
+
+def module_layers() -> dict:
+    "module -> layer, from the README's table of the package's layout (the table the rule is stated under)."
+    import re
+    rows = re.findall(r"^\| `[\w]+` \| `(\w+)` \| (\w+) \|", (ROOT / "README.md").read_text(), re.M)
+    return {m: LAYERS.index(layer) for m, layer in rows}
+
+
+def later_layer_imports(sources:dict, layer:dict) -> list:
+    "Each import (at the top or inside a function) of a module from a later layer: sources is module -> source text."
+    import ast
+    bad = []
+    for mod, src in sources.items():
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, ast.ImportFrom) and node.level > 0: names = [node.module or ""]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mambaflow."): names = [node.module.split(".")[1]]
+            elif isinstance(node, ast.Import): names = [a.name.split(".")[1] for a in node.names if a.name.startswith("mambaflow.")]
+            else: continue
+            bad += [f"{mod} ({LAYERS[layer[mod]]}) imports {n} ({LAYERS[layer[n]]})" for n in names if n in layer and layer[n] > layer[mod]]
+    return sorted(set(bad))
+
+
+def test_no_module_imports_a_later_layer():
+    "README: a module imports only from its own layer or the layers before it."
+    layer = module_layers()
+    assert set(layer) == set(MODULES), f"the README's layout table and the package differ: {sorted(set(layer) ^ set(MODULES))}"
+    bad = later_layer_imports({m: (ROOT / "mambaflow" / f"{m}.py").read_text() for m in MODULES}, layer)
+    assert not bad, "imports from a later layer:\n" + "\n".join(bad)
+
+
+def test_layer_rule_can_fail():
+    "A parts module importing the engine, lazily inside a function or at the top, is caught; an earlier layer is not."
+    layer = module_layers()
+    src = "from .core import plain\ndef f():\n    from mambaflow.inference import reconstruct\n    import mambaflow.train\n"
+    assert later_layer_imports({"data": src}, layer) == ["data (parts) imports inference (engine)", "data (parts) imports train (engine)"]
+    assert later_layer_imports({"evaluate": src}, layer) == []

@@ -222,7 +222,7 @@ _PROSE_NUM = re.compile(
 def prose_numbers(text: str) -> list[tuple[str, list[tuple[float, float]], int]]:
     """The numbers to check in already-masked `text`: (token, candidates, start), each candidate a
     value the token may stand for and its tolerance, half a unit of the token's last digit."""
-    text = re.sub(r"(?<=\d)\s*[x×]\s*(?=\d)", lambda m: " " * len(m.group()), text)  # 32x32: two numbers
+    text = re.sub(r"(?<=\d)\s*[x×]\s*(?=\d)", lambda m: ";" * len(m.group()), text)  # 32x32: two numbers (never one spaced 32 032)
     found = []
     for m in _PROSE_NUM.finditer(text):
         num, exp, suffix = m.group("num"), m.group("exp"), m.group("suffix").lstrip(" \u2009\u202f")
@@ -339,6 +339,8 @@ def test_checker_itself():
     # a results value supports prose anywhere, and a claim-column cell is never read
     assert unsupported_numbers(nb, extra_values=[0.5, 0.12, 0.13, 4.27, 7.8, 23.5, 4096]) == []
     assert mask("| a | claim |\n|---|---|\n| 17.5 | 31.7 |").split("\n")[2].strip() == "| 17.5 |" + " " * 6 + "|"
+    # a product of sides is two numbers, never one number with a thin-space thousands separator
+    assert [t for t, _, _ in prose_numbers(mask("the 256×256 crop, 32 x 32 and 48x64"))] == ["256", "256", "32", "32", "48", "64"]
 
 
 def test_notebooks_found():

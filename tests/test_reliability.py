@@ -192,7 +192,7 @@ def test_two_processes_racing_for_a_stale_lock_never_both_take_it(tmp_path):
             "while not go.exists(): time.sleep(0.001)\n"
             f"try: lock = run_lock(Path({str(folder)!r}))\n"
             "except FileExistsError: print('refused', flush=True); sys.exit()\n"
-            "print('took', flush=True); time.sleep(4); lock.release()\n")
+            "print('took', flush=True); time.sleep(1.5); lock.release()\n")
     ready = [tmp_path / f"ready{i}" for i in range(4)]
     procs = [subprocess.Popen([sys.executable, "-c", code, str(r)], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)}) for r in ready]
@@ -626,3 +626,17 @@ def test_progress_bar_of_diagnose_runs(capsys):
     assert "2/2" in capsys.readouterr().err
     run_grid(lambda c, s: {"x": 1.0}, ["a", "b"], [0], progress=False)
     assert "2/2" not in capsys.readouterr().err
+
+
+def test_diagnose_refuses_results_of_other_settings(tmp_path, capsys):
+    "A rerun of `diagnose` with other --steps meets an arm trained for 1 step: refused in one line, the file and folder unchanged."
+    from mambaflow.diagnosis import cumulative_arms, run_ladder
+    arms = cumulative_arms(); first = next(iter(arms))
+    out = tmp_path / "dg"
+    run_ladder(arms, out=out / "vfamily", seeds=(0,), steps=1, n_train=64, n_test=8, curve_points=0, n_images=1, sample_steps=2,
+               only=(first,), full=())      # what `diagnose --steps 1` leaves for its first arm (smaller sets, fewer scores)
+    f = out / "vfamily" / f"{first}_seed0.json"
+    before, files = f.read_bytes(), sorted(p.name for p in out.rglob("*"))
+    code, _, err = cli(capsys, "diagnose", "--out", str(out), "--seeds", "0", "--steps", "2", "--no-progress")
+    refused(code, err, "was run with other", "steps")
+    assert f.read_bytes() == before and sorted(p.name for p in out.rglob("*")) == files and not (out / "ladders.md").exists()
