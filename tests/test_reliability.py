@@ -1,8 +1,8 @@
 """Issue 17 (reliability) and the CLI of issue 18, case by case: each bad input or fault is reproduced through the
-`mambaflow` command (in process, `cli.main`, or in a subprocess where the process itself matters) or the library, on a
+`mambaflow` command (in process, `cli.main`; in a subprocess or a forked process where the process itself matters) or the library, on a
 `tiny` model and a folder of 12x12 PNGs, and must end in one line naming the problem (exit status 2) with nothing
 already written lost. Resume continues the recorded run exactly or refuses, naming each changed field."""
-import json, os, shutil, signal, socket, subprocess, sys
+import json, os, shutil, signal, socket, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
@@ -148,22 +148,27 @@ def test_resume_may_change_only_what_cannot_change_the_run(run, data, capsys):
 
 # ---- 3. one run per folder
 
+def _hold_lock(folder, held, release):
+    "A forked process that holds a run folder's lock, as a training in progress does, until told to stop."
+    from mambaflow.train import run_lock
+    lock = run_lock(folder); held.set(); release.wait(60); lock.release()
+
+
 def test_a_second_training_into_a_folder_another_process_trains_in_is_refused(data, capsys, tmp_path):
-    out = tmp_path / "busy"
-    first = subprocess.Popen([sys.executable, "-m", "mambaflow.cli", *base_args(data, out, steps=100000)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    "Another live process holds the folder (forked from this one, so no seconds of importing torch): train and resume are refused, naming it."
+    import multiprocessing as mp
+    out, ctx = tmp_path / "busy", mp.get_context("fork")
+    held, release = ctx.Event(), ctx.Event()
+    first = ctx.Process(target=_hold_lock, args=(out, held, release)); first.start()
     try:
-        for _ in range(1200):                      # until it holds the folder (or ends)
-            if (out / "metrics.csv").exists() or first.poll() is not None: break
-            subprocess.run(["sleep", "0.1"])
-        assert first.poll() is None, first.stderr.read()[-800:]
+        assert held.wait(60), "the holder never took the lock"
         code, _, err = cli(capsys, *base_args(data, out, steps=100000))
         refused(code, err, f"is in use by process {first.pid}@")
         code, _, err = cli(capsys, *base_args(data, out, steps=100000), "--resume")
         assert code == 2 and ("in use by process" in err or "no latest.pt" in err), err
+        assert sorted(p.name for p in out.iterdir()) == [".lock"]                 # the refused runs wrote nothing
     finally:
-        first.kill(); first.wait()
+        release.set(); first.join(60)
 
 
 def test_a_stale_lock_is_taken_over_and_killed_writes_are_cleared(run, data, capsys):
@@ -183,26 +188,31 @@ def test_a_lock_of_another_machine_is_refused_with_its_owner_named(run, data, ca
     assert snapshot(run) == before
 
 
+def _race_for_lock(folder, go, results, hold):
+    "One racer (a forked process): wait for the start, try the lock, report, hold it a while."
+    from mambaflow.train import run_lock
+    go.wait()
+    try: lock = run_lock(folder)
+    except FileExistsError: results.put("refused"); return
+    results.put("took"); time.sleep(hold); lock.release()
+
+
 def test_two_processes_racing_for_a_stale_lock_never_both_take_it(tmp_path):
-    "Four processes released at once onto a folder whose .lock names a dead process: exactly one takes it."
-    folder, go = tmp_path / "run", tmp_path / "go"
+    """Four processes released at once onto a folder whose .lock names a dead process: exactly one takes it.
+    The racers are forked from this process (separate processes, separate open files, already-imported modules), so
+    they reach the lock within a millisecond of one another instead of after seconds of importing torch."""
+    import multiprocessing as mp
+    folder = tmp_path / "run"
     folder.mkdir(); (folder / ".lock").write_text(f"999999999@{socket.gethostname()}")
-    code = ("import time, sys; from pathlib import Path; from mambaflow.train import run_lock\n"
-            f"go = Path({str(go)!r}); Path(sys.argv[1]).touch()\n"
-            "while not go.exists(): time.sleep(0.001)\n"
-            f"try: lock = run_lock(Path({str(folder)!r}))\n"
-            "except FileExistsError: print('refused', flush=True); sys.exit()\n"
-            "print('took', flush=True); time.sleep(1.5); lock.release()\n")
-    ready = [tmp_path / f"ready{i}" for i in range(4)]
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(r)], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}) for r in ready]
-    for _ in range(1200):                            # every process imported and waiting (or ended)
-        if all(r.exists() for r in ready) or any(p.poll() is not None for p in procs): break
-        subprocess.run(["sleep", "0.05"])
-    go.touch()
-    outs = sorted(p.communicate(timeout=120)[0].strip() for p in procs)
+    ctx = mp.get_context("fork")
+    go, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_race_for_lock, args=(folder, go, results, 0.5)) for _ in range(4)]
+    for p in procs: p.start()
+    go.set()
+    outs = sorted(results.get(timeout=60) for _ in procs)
+    for p in procs: p.join(timeout=60)
     assert outs == ["refused", "refused", "refused", "took"], outs
-    assert not (folder / ".lock").exists()
+    assert all(p.exitcode == 0 for p in procs) and not (folder / ".lock").exists()
 
 
 def test_a_new_run_into_a_folder_holding_one_is_refused(run, data, capsys):
@@ -269,19 +279,18 @@ def test_an_empty_out_is_refused(data, capsys, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_full_disk_is_one_line_and_keeps_the_last_checkpoint(data, finished, tmp_path):
-    "A write that fails (here RLIMIT_FSIZE, as a full disk fails with ENOSPC) ends in one line; no .tmp is left behind."
+def test_a_full_disk_is_one_line_and_keeps_the_last_checkpoint(data, finished, capsys, tmp_path):
+    """A write that fails (here RLIMIT_FSIZE, as a full disk fails with ENOSPC) ends in one line; no .tmp is left behind.
+    The limit is this process's soft limit, lowered for the one command and restored (the hard limit is untouched)."""
     import resource
-    run = tmp_path / "run"; shutil.copytree(finished, run)
-    ck = (run / "latest.pt").read_bytes()
-    cfg = json.loads((run / "config.json").read_text()); cfg["max_steps"] = 6
-    def limit():
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(ck) // 2, len(ck) // 2))
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "mambaflow.cli", *base_args(data, tmp_path / "new", steps=6)],
-                       capture_output=True, text=True, preexec_fn=limit, env=env, timeout=300)
-    refused(r.returncode, r.stderr, "File too large")
+    ck = (finished / "latest.pt").read_bytes()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)        # the write fails with EFBIG instead of killing the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (len(ck) // 2, hard))
+    try: code, _, err = cli(capsys, *base_args(data, tmp_path / "new", steps=6))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard)); signal.signal(signal.SIGXFSZ, handler)
+    refused(code, err, "File too large")
     assert not list((tmp_path / "new").rglob("*.tmp")) and not (tmp_path / "new" / "latest.pt").exists()
 
 
@@ -392,19 +401,27 @@ def test_an_evaluation_that_fails_half_way_leaves_the_previous_set_untouched(fin
     assert [p.name for p in tmp_path.iterdir()] == ["ev"]           # and no hidden folder left
 
 
-def test_an_evaluation_killed_at_a_random_moment_leaves_a_whole_set(finished, tmp_path):
-    "SIGKILL at a random moment of a second evaluation: the folder holds the first set or the second, whole."
+def _evaluate_forked(argv):
+    "A forked `mambaflow evaluate` (one torch thread, as DataLoader's forked workers run)."
+    torch.set_num_threads(1)
+    main(argv)
+
+
+def test_an_evaluation_killed_at_a_random_moment_leaves_a_whole_set(finished, capsys, tmp_path):
+    """SIGKILL at a random moment of a second evaluation: the folder holds the first set or the second, whole.
+    The killed evaluations are processes forked from this one after the first set, so every moment of their
+    life is computing or writing (no seconds of imports), and a kill time uniform over the whole run hits the writes."""
+    import multiprocessing as mp, time as _time
     out = tmp_path / "ev"
-    cmd = [sys.executable, "-m", "mambaflow.cli", "evaluate", str(finished), "--samplers", "euler", "heun", "--steps", "2",
-           "--resolutions", "12", "16", "--n-images", "2", "--n-samples", "2", "--no-progress", "--out", str(out)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    argv = ["evaluate", str(finished), "--samplers", "euler", "heun", "--steps", "2", "--resolutions", "12", "16",
+            "--n-images", "2", "--n-samples", "2", "--no-progress", "--out", str(out)]
+    t0 = _time.perf_counter(); assert main(argv) == 0; took = _time.perf_counter() - t0     # the first set, in this process
     names = sorted(p.name for p in out.iterdir())
-    rng = np.random.default_rng(int.from_bytes(os.urandom(4), "little"))
-    for _ in range(2):
-        p = subprocess.Popen(cmd + ["--seed", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try: p.wait(timeout=float(rng.uniform(2.0, 9.0)))
-        except subprocess.TimeoutExpired: p.send_signal(signal.SIGKILL); p.wait()
+    rng, ctx = np.random.default_rng(int.from_bytes(os.urandom(4), "little")), mp.get_context("fork")
+    for _ in range(3):
+        p = ctx.Process(target=_evaluate_forked, args=(argv + ["--seed", "1"],)); p.start()
+        p.join(timeout=float(rng.uniform(0.0, 1.1 * took)))
+        if p.is_alive(): p.kill(); p.join()
         assert sorted(p.name for p in out.iterdir()) == names
         doc = json.loads((out / "results.json").read_text())             # parses: never a torn file
         assert json.loads((out / ".output_set.json").read_text()) == [n for n in names if n != ".output_set.json"]
