@@ -25,7 +25,22 @@ def test_directives_are_stripped_and_hidden_cells_dropped():
     assert c["metadata"]["tags"] == ["remove_input"] and c["outputs"] == [out]
     assert bd.book_cell(code("#| output: false\nprint(42)", [out]))["outputs"] == []
     w = {"output_type": "display_data", "metadata": {}, "data": {"application/vnd.jupyter.widget-view+json": {}, "text/plain": "VBox()"}}
-    assert bd.book_cell(code("ui", [w]))["outputs"][0]["data"] == {"text/plain": "VBox()"}
+    assert bd.book_cell(code("ui", [w]))["outputs"][0]["data"] == {"text/html": bd.WIDGET_NOTE}   # a note, not "VBox()"
+
+
+def test_printed_tables_become_html_tables():
+    "A printed pipe table becomes an HTML table (numbers right-aligned, text escaped); the lines around it stay preformatted."
+    text = "title <a>\n| method | PSNR |\n|---|---|\n| mean | 24.4 |\n| biharmonic | 23.85 |\nmeasured today\n"
+    out = bd.book_cell(code("print(t)", [{"output_type": "stream", "name": "stdout", "text": text}]))["outputs"][0]
+    html = out["data"]["text/html"]
+    assert html.startswith("<pre>title &lt;a&gt;</pre>") and html.endswith("<pre>measured today\n</pre>")
+    assert '<th style="text-align:right">PSNR</th>' in html and '<td style="text-align:right">24.4</td>' in html
+    assert html.count("<tr>") == 3 and "<td>biharmonic</td>" in html
+    two = "| a | b |\n|---|---|\n| 1 | 2 |\n| c |\n|---|\n| x |\n"          # two tables, one after the other
+    html = bd.text_with_tables(two)
+    assert html.count("<table>") == 2 and html.count("<tr>") == 4 and "<th>c</th>" in html
+    plain = {"output_type": "stream", "name": "stdout", "text": "no table | here\n---\n"}
+    assert bd.book_cell(code("print(t)", [plain]))["outputs"] == [plain]
 
 
 def test_reading_order_is_index_then_numbers():

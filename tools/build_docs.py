@@ -7,7 +7,8 @@ notebooks, MathJax from the `jupyter-server-mathjax` package, and no asset from 
 1. Each notebook in `nbs/` (index first, then in the order of their numbers; `_scratch` notebooks
    are not part of the book) is copied to `_docs/src/` with nbdev's directives stripped, hidden
    cells and the `nbdev_export()` cell dropped, `echo: false` inputs and `output: false` outputs
-   removed, widget views reduced to their text, and the committed outputs kept (nothing runs).
+   removed, widget views replaced by a note, printed pipe tables shown as HTML tables, and the committed
+   outputs kept (nothing runs).
 2. Each module gets an API page `api/MODULE.md`, written from its `__all__`: signatures,
    docstrings and the docments (the `# comment` after each parameter) as a table.
 3. `mkdocs build --strict` renders `site/` (config: `mkdocs.yml` at the root, inherited by a
@@ -37,11 +38,63 @@ def directives(src: str) -> tuple[dict, str]:
 def _is_export_call(code): return re.fullmatch(r"(import nbdev;?\s*)?(nbdev\.)?nbdev_export\(\)\s*", code or "") is not None
 
 
-def _text_only(out):
-    "Widget views cannot run in a static page: keep their text fallback."
-    data = out.get("data", {})
-    if "application/vnd.jupyter.widget-view+json" in data:
-        out = copy.deepcopy(out); out["data"] = {k: v for k, v in data.items() if k == "text/plain"}
+WIDGET_NOTE = ("<p><em>An interactive widget: it runs in Jupyter (or as an app with Voilà), not on a static page. "
+               "The figure below is what one click renders.</em></p>")
+
+
+def _static(out):
+    "Widget views cannot run in a static page: a note replaces their `VBox(children=...)` text."
+    if "application/vnd.jupyter.widget-view+json" in out.get("data", {}):
+        return {"output_type": "display_data", "metadata": {}, "data": {"text/html": WIDGET_NOTE}}
+    return out
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") else row
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def text_with_tables(text: str) -> str | None:
+    """HTML for printed text that holds pipe tables (the book prints its results as markdown tables): each table an
+    HTML table, the text around it preformatted as printed. None when the text holds no table."""
+    from html import escape
+    lines, parts, pre, i, found = text.split("\n"), [], [], 0, False
+    while i < len(lines):
+        if (lines[i].lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1])
+                and len(_cells(lines[i])) == len(_cells(lines[i + 1]))):
+            if pre: parts.append("<pre>" + escape("\n".join(pre)) + "</pre>"); pre = []
+            head, k = _cells(lines[i]), i + 2
+            body = []
+            while (k < len(lines) and lines[k].lstrip().startswith("|")
+                   and not (k + 1 < len(lines) and _TABLE_RULE.match(lines[k + 1]))):   # a second table's header ends this one
+                body.append(_cells(lines[k])); k += 1
+            num = lambda c: re.fullmatch(r"[-+−]?[\d.,]+(e[-+]?\d+)?%?|nan|inf", c.strip(), re.I) is not None
+            right = [bool(body) and all(num(r[j]) or not r[j] for r in body if j < len(r)) for j in range(len(head))]
+            align = lambda j: ' style="text-align:right"' if j < len(right) and right[j] else ""
+            tr = lambda cells, tag: "<tr>" + "".join(f"<{tag}{align(j)}>{escape(c)}</{tag}>" for j, c in enumerate(cells)) + "</tr>"
+            parts.append('<div class="results-table" style="overflow-x:auto"><table><thead>' + tr(head, "th") + "</thead><tbody>"
+                         + "".join(tr(r, "td") for r in body) + "</tbody></table></div>")   # an unclassed table: the theme styles it
+            found, i = True, k
+        else:
+            pre.append(lines[i]); i += 1
+    if not found: return None
+    if pre and "\n".join(pre).strip(): parts.append("<pre>" + escape("\n".join(pre)) + "</pre>")
+    return "\n".join(parts)
+
+
+def _tables(out):
+    "A printed output holding pipe tables, shown with real tables (`text_with_tables`); other outputs as they are."
+    if out.get("output_type") == "stream" and out.get("name") == "stdout":
+        html = text_with_tables("".join(out.get("text", "")))
+        if html is not None: return {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}}
+    elif out.get("output_type") in ("execute_result", "display_data") and set(out.get("data", {})) == {"text/plain"}:
+        html = text_with_tables("".join(out["data"]["text/plain"]))
+        if html is not None: return {**out, "data": {"text/html": html, "text/plain": out["data"]["text/plain"]}}
     return out
 
 
@@ -57,7 +110,7 @@ def book_cell(cell):
     if d.get("echo") == "false" or "hide_input" in d: tags.add("remove_input")
     if d.get("output") == "false" or "hide_output" in d: cell["outputs"] = []
     cell["metadata"] = {"tags": sorted(tags)} if tags else {}
-    cell["outputs"] = [_text_only(o) for o in cell.get("outputs", [])]
+    cell["outputs"] = [_tables(_static(o)) for o in cell.get("outputs", [])]
     return cell
 
 
