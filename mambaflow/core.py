@@ -320,6 +320,9 @@ def image_grid(panels:list, # rows of panels; a panel is None or dict(image=(H,W
     import matplotlib.pyplot as plt
     if not panels or not all(isinstance(r, (list, tuple)) for r in panels):
         raise ValueError(f"panels: expected a non-empty list of rows (lists of panels), got {type(panels).__name__}")
+    import textwrap
+    width = max(6, int(72 * size / (0.55 * fontsize)))      # characters that fit across one panel
+    wrap = lambda t: "\n".join(textwrap.fill(l, width, break_long_words=False) for l in str(t).split("\n"))
     nr, nc = len(panels), max(len(r) for r in panels)
     fig, ax = plt.subplots(nr, nc, figsize=(size * nc, (size + 0.15) * nr), squeeze=False)
     for i, row in enumerate(panels):
@@ -333,8 +336,8 @@ def image_grid(panels:list, # rows of panels; a panel is None or dict(image=(H,W
             gray = im.ndim == 2
             a.imshow(im, cmap=p.get("cmap", "gray" if gray else None), vmin=p.get("vmin", 0), vmax=p.get("vmax", 1),
                      interpolation="nearest")
-            if p.get("title"): a.set_title(p["title"], fontsize=fontsize)
-            if p.get("xlabel"): a.set_xlabel(p["xlabel"], fontsize=fontsize)
+            if p.get("title"): a.set_title(wrap(p["title"]), fontsize=fontsize)
+            if p.get("xlabel"): a.set_xlabel(wrap(p["xlabel"]), fontsize=fontsize)
         if row_labels is not None: ax[i, 0].set_ylabel(row_labels[i], fontsize=fontsize + 1)
     if suptitle: fig.suptitle(suptitle, fontsize=fontsize + 1)
     fig.tight_layout()
