@@ -8,7 +8,7 @@ import argparse, dataclasses, io, json, math, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXAMPLES', 'COMMAND_HELP', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'demo_init',
+__all__ = ['EXAMPLES', 'COMMAND_HELP', 'describe_presets', 'describe_data', 'build_parser', 'config_from_args', 'demo_config',
            'main', 'reconstruct_cli']
 
 # %% ../nbs/14_cli.ipynb #6d6fa639
@@ -121,7 +121,7 @@ def build_parser(light:bool=False, # the subcommands' names and help only: `mamb
         q.add_argument("--seed", type=arg_range(int, 0, SEED_MAX), default=None, help="run seed (default: 0)")
         q.add_argument("--device", default=None, help="auto | cpu | cuda[:i] (default: auto)")
         q.add_argument("--batch-size", type=_above_zero(int), default=None, help="global batch (default: the preset's recipe, else 32)")
-        q.add_argument("--lr", type=_above_zero(float), default=None, help="peak learning rate (default: 1e-3)")
+        q.add_argument("--lr", type=_above_zero(float), default=None, help="peak learning rate (default: 1e-3; 1e-4 when demo fine-tunes the shipped model)")
         q.add_argument("--queries", type=_above_zero(int), default=None, help="query pixels per image per step (default: 200)")
         q.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any other TrainConfig field")
         q.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE", help="a ModelConfig field of the preset")
@@ -188,13 +188,18 @@ def config_from_args(a, # a parsed `train`/`demo` command
                                  **_kv(a.model_set, "--model-set", {f.name for f in dataclasses.fields(ModelConfig)})}
     return TrainConfig.from_dict({**base, **kw})   # the preset's recipe (or the record), then the flags
 
-def demo_init(cfg:"TrainConfig", # the demo's configuration
-              given:str|None, # its --init (None: not given)
-             ) -> str|None: # the init to use
-    "The demo's starting weights: --init when given ('scratch': random), else the shipped default model when the preset is its architecture."
+def demo_config(a, # a parsed `demo` command
+               ) -> "TrainConfig": # its flags, with the demo's starting weights and learning rate
+    """The demo's run: `config_from_args`, starting from --init when given ('scratch': random), else from the shipped
+    default model when the preset is its architecture; from trained weights, the peak rate is `FINETUNE_LR` unless given."""
     from mambaflow.models import load_pretrained, pretrained_names, PRETRAINED_DEFAULT
-    if given is not None or PRETRAINED_DEFAULT not in pretrained_names(): return cfg.init
-    return f"shipped:{PRETRAINED_DEFAULT}" if load_pretrained(PRETRAINED_DEFAULT).config == cfg.model_config() else None
+    from mambaflow.train import FINETUNE_LR
+    cfg = config_from_args(a)
+    init = cfg.init
+    if a.init is None and PRETRAINED_DEFAULT in pretrained_names():
+        init = f"shipped:{PRETRAINED_DEFAULT}" if load_pretrained(PRETRAINED_DEFAULT).config == cfg.model_config() else None
+    lr_given = a.lr is not None or any(kv.partition("=")[0] == "lr" for kv in a.set or ())
+    return dataclasses.replace(cfg, init=init, lr=cfg.lr if init is None or lr_given else FINETUNE_LR)
 
 # %% ../nbs/14_cli.ipynb #39b554ae
 def main(argv=None) -> int:
@@ -233,8 +238,7 @@ def _run(a) -> int:
         print(json.dumps(plain(s), allow_nan=False))        # strict JSON: NaN and infinities become null
     elif a.command == "demo":
         from mambaflow.evaluate import main_job
-        cfg = config_from_args(a)
-        cfg = dataclasses.replace(cfg, init=demo_init(cfg, a.init))
+        cfg = demo_config(a)
         main_job(cfg, a.out, minutes=a.minutes, n_test=a.n_test)
     elif a.command == "reconstruct": return reconstruct_cli(a)
     elif a.command == "evaluate":

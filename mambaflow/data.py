@@ -466,20 +466,25 @@ def load_cifar10(root, # cifar-10-batches-py dir, a dir holding it or the archiv
 # %% ../nbs/04_data.ipynb #100f6351
 EMBEDDED_CROP = 256   # side of the high-res crop behind each patch
 EMBEDDED_PATCH = 32   # side of the patch (area downsampling by EMBEDDED_CROP // EMBEDDED_PATCH)
-EMBEDDED_PHOTOS = {   # name: (split, number of patches)
-    "astronaut": ("train", 250), "immunohistochemistry": ("train", 200), "hubble_deep_field": ("train", 150),
-    "retina": ("train", 200), "colorwheel": ("train", 100), "motorcycle_left": ("train", 150),
-    "motorcycle_right": ("train", 150), "camera": ("train", 60), "brick": ("train", 40), "grass": ("train", 40),
-    "gravel": ("train", 40), "moon": ("train", 40), "coins": ("train", 40), "clock": ("train", 40),
-    "rocket": ("val", 100), "chelsea": ("test", 50), "coffee": ("test", 50)}
+EMBEDDED_PHOTOS = {   # name: (split, number of patches); a test photograph's count is its number of 256² tiles
+    "astronaut": ("test", 4), "immunohistochemistry": ("train", 250), "hubble_deep_field": ("train", 200),
+    "retina": ("train", 250), "colorwheel": ("train", 100), "motorcycle_left": ("train", 150),
+    "motorcycle_right": ("train", 150), "camera": ("test", 4), "brick": ("train", 60), "grass": ("train", 60),
+    "gravel": ("train", 60), "moon": ("test", 4), "coins": ("test", 1), "clock": ("test", 1),
+    "rocket": ("val", 100), "chelsea": ("test", 1), "coffee": ("test", 2), "grace_hopper": ("test", 4)}
 _EMBED_MIN_STD = 0.02
 
 @functools.lru_cache(maxsize=None)
 def embedded_photo(name:str) -> torch.Tensor:
-    "One bundled scikit-image photograph as uint8 (H, W, 3) (gray ones repeated to 3 channels)."
-    import skimage.data as skd
+    "One bundled photograph as uint8 (H, W, 3) (gray ones repeated to 3 channels): scikit-image's, and matplotlib's Grace Hopper."
     if name not in EMBEDDED_PHOTOS: raise ValueError(f"name: expected one of {sorted(EMBEDDED_PHOTOS)}, got {name!r}")
-    a = skd.stereo_motorcycle()[0 if name.endswith("left") else 1] if name.startswith("motorcycle") else getattr(skd, name)()
+    if name == "grace_hopper":
+        from matplotlib import cbook
+        from PIL import Image
+        with Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as im: a = np.array(im.convert("RGB"))
+    else:
+        import skimage.data as skd
+        a = skd.stereo_motorcycle()[0 if name.endswith("left") else 1] if name.startswith("motorcycle") else getattr(skd, name)()
     a = np.asarray(a)
     if a.ndim == 2: a = np.repeat(a[..., None], 3, axis=-1)
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3: raise ValueError(f"embedded photo {name}: unexpected {a.dtype} {a.shape}")
@@ -490,16 +495,26 @@ def _area_down(x:torch.Tensor, f:int) -> torch.Tensor:
     *b, H, W, C = x.shape
     return x.reshape(*b, H // f, f, W // f, f, C).mean((-4, -2))
 
+def _tile_corners(H:int, W:int, S:int) -> list:
+    "Corners (t, l) of the ⌊H/S⌋×⌊W/S⌋ non-overlapping S×S tiles, the grid centred in the photograph."
+    t0, l0 = (H - H // S * S) // 2, (W - W // S * S) // 2
+    return [(t0 + i * S, l0 + j * S) for i in range(H // S) for j in range(W // S)]
+
 @functools.lru_cache(maxsize=None)
 def _embedded_table(split:str) -> tuple:
-    "((photo, top, left), ...) of the crops of `split`, drawn deterministically, and their (N,32,32,3) patches."
+    "((photo, top, left), ...) of the crops of `split` (random for train/val, tiles for test) and their (N,32,32,3) patches."
     if split not in ("train", "val", "test"): raise ValueError(f"split: expected 'train', 'val' or 'test', got {split!r}")
     S, f = EMBEDDED_CROP, EMBEDDED_CROP // EMBEDDED_PATCH
-    boxes, patches = [], []
+    boxes, patches, tiled = [], [], []
     for pid, (name, (sp, count)) in enumerate(EMBEDDED_PHOTOS.items()):
         if sp != split: continue
         photo = embedded_photo(name).float().div_(255.0)
         H, W, _ = photo.shape
+        if sp == "test":                     # every tile: test units that share no pixel
+            tiles = [(t, l) for t, l in _tile_corners(H, W, S) if float(_area_down(photo[t:t + S, l:l + S], f).std()) >= _EMBED_MIN_STD]
+            if len(tiles) != count: raise RuntimeError(f"embedded photo {name}: {len(tiles)} tiles pass the contrast filter, the table says {count}")
+            tiled.append([((name, t, l), _area_down(photo[t:t + S, l:l + S], f)) for t, l in tiles])
+            continue
         g = as_generator(derive_seed(_SALT_EMBED, pid))
         got = 0
         for _ in range(100):
@@ -511,6 +526,9 @@ def _embedded_table(split:str) -> tuple:
                 if got == count: break
             if got == count: break
         if got < count: raise RuntimeError(f"embedded photo {name}: only {got} of {count} crops pass the contrast filter")
+    for k in range(max(map(len, tiled), default=0)):    # test tiles interleaved: any first n span as many photographs as can be
+        for tiles in tiled:
+            if k < len(tiles): boxes.append(tiles[k][0]); patches.append(tiles[k][1])
     return tuple(boxes), torch.stack(patches)
 
 def embedded_boxes(split:str="train") -> list:
@@ -535,6 +553,8 @@ def embedded_highres(split:str="test", # "train", "val" or "test"
     size = _check_int(size, "size", 1)
     if size > EMBEDDED_CROP: raise ValueError(f"size: the real crops are {EMBEDDED_CROP}x{EMBEDDED_CROP}; expected size <= {EMBEDDED_CROP}, got {size}")
     idx = range(len(boxes)) if indices is None else [int(i) for i in indices]
+    if any(not 0 <= i < len(boxes) for i in idx):
+        raise ValueError(f"indices: the {split} split has {len(boxes)} images; expected indices in [0, {len(boxes)}), got {sorted(set(idx))[:3]} ... {max(idx)}")
     S, out = EMBEDDED_CROP, []
     for c in range(0, len(idx), 64):   # in chunks, so a small `size` never holds all 256² crops at once
         crops = torch.stack([embedded_photo(boxes[i][0])[boxes[i][1]:boxes[i][1] + S, boxes[i][2]:boxes[i][2] + S]
@@ -544,7 +564,8 @@ def embedded_highres(split:str="test", # "train", "val" or "test"
     return torch.cat(out)
 
 # %% ../nbs/04_data.ipynb #e402f25f
-DISTINCT_PHOTOS = tuple(n for n in EMBEDDED_PHOTOS if n not in ("colorwheel", "motorcycle_right"))   # one scene each, all photographs
+DISTINCT_PHOTOS = ("astronaut", "immunohistochemistry", "hubble_deep_field", "retina", "motorcycle_left", "camera", "brick",
+                   "grass", "gravel", "moon", "coins", "clock", "rocket", "chelsea", "coffee")   # scikit-image's, one scene each
 
 def photo_crops(size:int=256, # side <= 256: the crop, area-downsampled (resized where size does not divide 256)
                 names:tuple=DISTINCT_PHOTOS, # which photographs

@@ -27,11 +27,10 @@ __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 
            'SEEDS_RECIPE', 'WORKING_RECIPE', 'MASK_SEEDS', 'ARM_ORDER', 'LADDER_CLAIMS', 'V1_FIXED', 'VFAMILY_RUNGS',
            'psnr_unclamped', 'clamped_noise_mse', 'simple_predictions', 'simple_predictor_table', 'mean_std', 'pm',
            'run_grid', 'sample_unfed', 'SeedLTIMamba', 'SeedSimpleSSM', 'use_seed_scan', 'train_field_model',
-           'loss_by_time', 'posterior_mean_at', 'reconstruct_fields', 'flip', 'recipe_config', 'build_recipe_model',
-           'to_recipe_units', 'from_recipe_units', 'recipe_dataset', 'metric_name', 'score_recipe', 'floors',
-           'ladder_arms', 'run_ladder', 'read_ladder', 'ladder_rows', 'ladder_table', 'cumulative_arms',
-           'first_above_floor', 'break_arms', 'rung_table', 'vfamily_line', 'fourier_kernel_smoother', 'hand_set_v1',
-           'overfit_fields', 'reconstruction_figure']
+           'reconstruct_fields', 'flip', 'recipe_config', 'build_recipe_model', 'to_recipe_units', 'from_recipe_units',
+           'recipe_dataset', 'metric_name', 'score_recipe', 'floors', 'ladder_arms', 'run_ladder', 'read_ladder',
+           'ladder_rows', 'ladder_table', 'cumulative_arms', 'first_above_floor', 'break_arms', 'rung_table',
+           'vfamily_line', 'fourier_kernel_smoother', 'hand_set_v1', 'overfit_fields', 'reconstruction_figure']
 
 # %% ../nbs/12_six_db.ipynb #856c94b5
 def psnr_unclamped(pred:torch.Tensor, # (B,H,W,C) prediction, any real values
@@ -278,38 +277,6 @@ def train_field_model(model:nn.Module, # a field model (possibly with one of the
         train(cfg, Path(d) / "run", model=model, data=(train_ds, None), hooks=(hook,))
     model.load_state_dict(last["ema"].state_dict())
     return losses
-
-
-@torch.no_grad()
-def loss_by_time(model:nn.Module, # a field model
-                 ds:SparseFieldDataset, # scored on its step-0 queries of its first `n_fields` fields
-                 ts:tuple=(0.0, 0.5, 0.9), # flow times
-                 n_fields:int=32, # fields scored
-                 draws:int=4, # noise draws averaged
-                 seed:int=0, # seed of the noise
-                ) -> dict: # t -> mean flow loss at that t
-    "The flow-matching loss at fixed times t: which t's the model has actually learned."
-    p0 = next(model.parameters()); dev, dt = p0.device, p0.dtype
-    g = as_generator(seed, device=dev, name="seed")
-    b = {k: v.to(dev) for k, v in ds.batch(range(min(n_fields, len(ds)))).items()}
-    x1 = to_model_range(b["qry_val"]).to(dt); cxy, cval, qxy = b["ctx_xy"].to(dt), to_model_range(b["ctx_val"]).to(dt), b["qry_xy"].to(dt)
-    model.eval(); out = {}
-    for t in ts:
-        tt = torch.full((x1.shape[0],), float(t), device=dev, dtype=dt)
-        ls = []
-        for _ in range(draws):
-            x0 = torch.randn(x1.shape, generator=g, device=dev, dtype=dt)
-            ls.append(float(flow_loss(model(cxy, cval, qxy, flow_path(x1, x0, tt), tt), x1, x0)))
-        out[float(t)] = float(np.mean(ls))
-    return out
-
-def posterior_mean_at(model:nn.Module, # a field model
-                      batch:dict, # ctx_xy, ctx_val, qry_xy (values in [0,1]), e.g. from `SparseFieldDataset.batch`
-                      grid:tuple=(32, 32), # the fields' grid (H, W)
-                      seed:int=0, # seed of the noise x0
-                     ) -> torch.Tensor: # (B, Nq, C) in pixel units, not clamped
-    "The posterior mean x0 + v(x0, 0) at exactly the batch's queries (all of them in one model call): `inference.reconstruct`."
-    return reconstruct(model, Observations(batch["ctx_xy"], batch["ctx_val"], grid), sampler="mean", queries=batch["qry_xy"], seed=seed, clamp=False)["mean"]
 
 EVAL_SAMPLERS = {"mean": "mean", "heun": "heun", "fresh": sample_unfed}
 

@@ -13,69 +13,28 @@ import torch.nn as nn
 from .core import (as_generator, check_tensor, atomic_savefig, atomic_write_text, format_table,
                             resolve_device, shrink, in_test, write_results, read_results, image_grid, output_set, OUTPUT_SET_FILE,
                             arg_range, SEED_MAX, check_memory)
-from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, held_out_images)
+from .data import (Observations, observe, resize_images, embedded_images, embedded_highres, embedded_boxes, held_out_images)
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 from .models import build_model, set_query_chunks
 from .inference import reconstruct, model_device
-from .scoring import t_interval, verdicts, verdict_note
+from .scoring import (t_interval, verdicts, verdict_note, score, summarize, truth_at, baselines_at, paired_change,
+                               measured_line, show_results_folder)
 
 # %% auto #0
-__all__ = ['TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED', 'score', 'summarize',
-           'truth_at', 'baselines_at', 'compare_samplers', 'paired_change', 'claims_table', 'claims_note',
-           'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
-           'reconstruction_figure', 'main_job', 'main_job_report', 'measured_line', 'show_main_job', 'run_test_images',
-           'evaluate_run', 'shipped_name', 'load_model_cfg', 'rebuild_model', 'show_results_folder', 'compare_runs',
-           'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
+__all__ = ['TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED', 'compare_samplers',
+           'claims_table', 'claims_note', 'claims_figure', 'uncertainty_stats', 'uncertainty_figure',
+           'multiscale_figure', 'performance_chart', 'reconstruction_figure', 'main_job', 'photograph_rows',
+           'main_job_report', 'show_main_job', 'run_test_images', 'evaluate_run', 'shipped_name', 'load_model_cfg',
+           'rebuild_model', 'compare_runs', 'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
-
-def score(pred:torch.Tensor, # (N,H,W,C) in [0,1]
-          truth:torch.Tensor, # (N,H,W,C) in [0,1]
-          hidden:torch.Tensor|None=None, # bool (N,H,W): the unobserved pixels (native grid only)
-         ) -> dict: # per-image tensors: PSNR, SSIM, MSE, MAE, ST-LPIPS (alex), LPIPS, speckle, HF ratio[, PSNR hidden]
-    "Every metric per image, under the table's column names."
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # LPIPS unavailable: one NaN column, said in the prose
-        m = all_metrics(pred.float(), truth.float())
-    out = {"PSNR": m["psnr"], "SSIM": m["ssim"], "MSE": m["mse"], "MAE": m["mae"], ST_LPIPS_COLUMN: m["st_lpips"], "LPIPS": m["lpips"],
-           "speckle": m["speckle"],
-           "HF ratio": hf_energy_ratio(pred.float(), truth.float())}
-    if hidden is not None: out["PSNR hidden"] = psnr(pred.float(), truth.float(), mask=hidden)
-    return out
-
-def summarize(per_image:dict, # column -> (N,) tensor
-             ) -> dict: # column -> float mean (NaN-aware for LPIPS); the HF ratio's median
-    "Mean of each metric over images; the median of the HF ratio (`metrics.hf_energy_ratio`: a flat image must not rule it)."
-    agg = lambda k, v: float(v.double().median()) if k == "HF ratio" else float(v.double().mean())
-    return {k: agg(k, v) if not torch.isnan(v).all() else float("nan") for k, v in per_image.items()}
 
 # %% ../nbs/10_evaluation.ipynb #034f8fba
 SEED_SAMPLERS = ("heun", "seed_sde", "seed_ddim", "reverse_sde")
 SAMPLER_DEFAULTS = {"heun": {}, "seed_sde": {"temperature": 0.5, "quiet_steps": 5}, "seed_ddim": {"eta": 0.3},
                     "reverse_sde": {"gamma": 1.0}, "euler": {}, "rk4": {}, "adaptive": {}}
-
-def truth_at(images:torch.Tensor, # (N, h, w, C) the images the model observes
-             r:int, # output resolution
-             highres:Callable|None=None, # r -> (N, r, r, C) real images at r (None: resize `images`)
-            ) -> tuple: # ((N, r, r, C), "real" | "upsampled" | "native")
-    "The ground truth at resolution r: real high-res crops when available, else a bicubic upsampling (labelled)."
-    if r == images.shape[1]: return images, "native"
-    if highres is not None: return highres(r), "real"
-    return resize_images(images, r), "upsampled"
-
-def baselines_at(obs:dict, # from `observe`
-                 r:int, # output resolution
-                 methods=BASELINES, # classical methods
-                ) -> dict: # name -> (N, r, r, C)
-    "Classical reconstructions at r: griddata methods directly, biharmonic on the native grid then bicubic."
-    H, W = obs.grid; out = {}
-    for m in methods:
-        if m == "biharmonic" and (r, r) != (H, W):
-            out["biharmonic+bicubic"] = resize_images(reconstruct_baseline(m, obs.ctx_xy, obs.ctx_val, H, W), r)
-        else: out[m] = reconstruct_baseline(m, obs.ctx_xy, obs.ctx_val, r, r)
-    return out
 
 # %% ../nbs/10_evaluation.ipynb #ee33d1ea
 def compare_samplers(model:Callable, # field model
@@ -161,21 +120,6 @@ SEED_CLAIMS = {
     "sde": {"claim": "SDE sampling: -60% speckle, +2 dB PSNR", "speckle_pct": (-60, -60), "psnr_db": (2, 2)},
     "v2": {"claim": "V2 vs V1: -70 to -80% speckle, +3 to +5 dB PSNR", "speckle_pct": (-80, -70), "psnr_db": (3, 5)},
 }
-
-def paired_change(per_image:dict, # {(res, method) or key: {metric: (N,)}}
-                  control, # key of the control
-                  treatment, # key of the treatment
-                  conf:float=0.95, # confidence of the intervals
-                 ) -> dict: # psnr_db, psnr_db_half, speckle_pct, speckle_pct_half, speckle_metric, n
-    """Paired change from control to treatment over the same images, each ± the half-width of its t-interval (`scoring.t_interval`,
-    the image as unit): dB PSNR, and % speckle as the geometric mean of the per-image ratios of the HF ratio
-    (`metrics.hf_energy_ratio`; the speckle index where it is absent)."""
-    c, t = per_image[control], per_image[treatment]
-    key = "HF ratio" if "HF ratio" in c and "HF ratio" in t else "speckle"
-    m, h, n, _ = t_interval((t["PSNR"] - c["PSNR"]).double().tolist(), conf)
-    lm, lh, _, _ = t_interval(torch.log(t[key].double() / c[key].double()).tolist(), conf)   # per image: every image weighs the same
-    g = math.exp(lm)
-    return {"psnr_db": m, "psnr_db_half": h, "speckle_pct": 100 * (g - 1), "speckle_pct_half": 100 * g * lh, "speckle_metric": key, "n": n}
 
 def claims_table(per_image:dict, # paired per-image metrics
                  comparisons:list, # [(claim key in SEED_CLAIMS, label, control key, treatment key, [(arm key, floor key), ...])]
@@ -365,6 +309,27 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
     return main_job_report(model, cfg, out, n_test, heun_steps, summary, curve, before=before, minutes=minutes)
 
+def photograph_rows(res:dict, # `compare_samplers` results on the test crops
+                    photos:list, # the photograph of each test crop
+                    before:dict|None=None, # `compare_samplers` results of the starting weights on the same crops
+                   ) -> dict: # {"rows": per photograph, "verdict": the model against biharmonic, a photograph per unit}
+    "The main job per photograph: mean PSNR of its crops for the model (observed re-imposed), the starting weights and biharmonic; the one verdict rule over photographs."
+    res_px = next(k[0] for k in res["per_image"])
+    m = "posterior mean (t=0), observed re-imposed"
+    model, floor = res["per_image"][(res_px, m)]["PSNR"], res["per_image"][(res_px, "biharmonic")]["PSNR"]
+    start = before["per_image"][(res_px, m)]["PSNR"] if before is not None else None
+    names = list(dict.fromkeys(photos)); rows, margins = [], []
+    for n in names:
+        idx = [i for i, p in enumerate(photos) if p == n]
+        row = {"photograph": n, "crops": len(idx), "model": float(model[idx].mean())}
+        if start is not None: row["before training"] = float(start[idx].mean())
+        row["biharmonic"] = float(floor[idx].mean()); row["model - biharmonic"] = row["model"] - row["biharmonic"]
+        rows.append(row); margins.append(row["model - biharmonic"])
+    v = verdicts([{"effect": margins, "arms": [margins]}], unit="photograph")[0]
+    wins = sum(d > 0 for d in margins)
+    return {"rows": rows, "verdict": (f"model - biharmonic over {len(names)} photographs (mean of each one's crops; t-interval, 95%): "
+                                       f"{v['effect']:+.2f} ± {v['half']:.2f} dB, above on {wins} of {len(names)}: {v['verdict']}")}
+
 def main_job_report(model, # the trained field model
                     cfg, # its TrainConfig (data, ratio, seed, n_val: the validation images that are never test images)
                     out, # folder for report.md, reconstructions.png and results.json
@@ -387,25 +352,25 @@ def main_job_report(model, # the trained field model
         b = compare_samplers(before, images, samplers=(), resolutions=(images.shape[1],), n_samples=1, ratio=cfg.ratio, seed=cfg.seed,
                              baselines=(), reimpose_mean=True, label=cfg.model)
         r0 = next(r for r in b["rows"] if r["method"] == "posterior mean (t=0), observed re-imposed")
-        r0 = {**r0, "method": f"before training ({cfg.init}): posterior mean, observed re-imposed",
+        start = cfg.init if str(cfg.init).startswith("shipped:") else Path(cfg.init).name   # a run folder by its name only
+        r0 = {**r0, "method": f"before training ({start}): posterior mean, observed re-imposed",
               "PSNR std": float(b["per_image"][(r0["res"], r0["method"])]["PSNR"].std())}
         rows.insert(2, r0)
     table = format_table(rows, floatfmt=".4g", columns=MAIN_JOB_COLS)
-    title = (f"{cfg.model} on {cfg.data}: {len(images)} held-out images (after the {cfg.n_val} validation images), "
-             f"{cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps")
+    photos = [b[0] for b in embedded_boxes("test")[:len(images)]] if cfg.data == "embedded" else None
+    held = (f"{len(images)} crops of {len(set(photos))} test photographs (no pixel shared, no photograph trained on)" if photos
+            else f"{len(images)} held-out images (after the {cfg.n_val} validation images)")
+    title = f"{cfg.model} on {cfg.data}: {held}, {cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps"
+    by_photo = photograph_rows(res, photos, before=b if before is not None else None) if photos else None
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out / "report.md", f"# {title}\n\n{table}\n")
+    photo_table = "" if not by_photo else "\n" + format_table(by_photo["rows"], floatfmt=".2f") + "\n" + by_photo["verdict"] + "\n"
+    atomic_write_text(out / "report.md", f"# {title}\n\n{table}\n{photo_table}")
     fig = reconstruction_figure(res, methods=order + ["biharmonic"]); atomic_savefig(fig, out / "reconstructions.png", dpi=90); plt.close(fig)
     write_results(out / "results.json", {"title": title, "rows": [{k: r.get(k) for k in ["model", "res"] + MAIN_JOB_COLS} for r in rows],
-                                         "curve": curve or [], "summary": summary},
+                                         "curve": curve or [], "summary": summary, "by_photograph": by_photo},
                   job="main_job", train_config=dataclasses.asdict(cfg), n_test=len(images), **meta)
-    print(table); print(f"wrote report.md, reconstructions.png and results.json in {out.name}/")
+    print(table + photo_table); print(f"wrote report.md, reconstructions.png and results.json in {out.name}/")
     return rows
-
-def measured_line(meta:dict) -> str: # the meta of a results file (`core.write_results`)
-    "'measured <date> on a machine with <n> CPUs, <k> torch threads (<device>), torch <version>': where a committed number comes from."
-    threads = f", {meta['threads']} torch threads" if "threads" in meta else ""
-    return f"measured {meta['created'][:10]} on a machine with {meta['cpus']} CPUs{threads} ({meta['device']}), torch {meta['torch']}"
 
 def show_main_job(results, # a main job's results.json (or a committed copy)
                   figure=None, # its reconstructions.png to display (optional)
@@ -413,6 +378,7 @@ def show_main_job(results, # a main job's results.json (or a committed copy)
     "Print a main job's table and learning curve from its results file (no training), and show its figure."
     doc = read_results(results); r = doc["results"]
     print(r["title"]); print(format_table(r["rows"], floatfmt=".4g", columns=MAIN_JOB_COLS))
+    if r.get("by_photograph"): print(format_table(r["by_photograph"]["rows"], floatfmt=".2f")); print(r["by_photograph"]["verdict"])
     val = [c for c in r["curve"] if c["val_psnr"] is not None]
     if val: print(format_table([{"step": int(c["step"]), "minutes": c["elapsed_s"] / 60, "val PSNR": c["val_psnr"], "val SSIM": c["val_ssim"]}
                                 for c in val], floatfmt=".3f"))
@@ -552,18 +518,6 @@ def rebuild_model(model:nn.Module, # a FieldModel
     try: new.load_state_dict(model.state_dict())
     except RuntimeError as e: raise ValueError(f"changes: {changes} change the parameters of the model ({str(e).splitlines()[0]})") from e
     return new.eval()
-
-def show_results_folder(folder, # a folder holding an experiment's results.json and its figures (a committed copy)
-                        figures:tuple=(), # PNG names in it to display, in order
-                       ) -> dict: # the results file's {"meta", "results"}
-    "Print an experiment's text from its results file and display its figures: the notebook's view of a run that is not here."
-    doc = read_results(Path(folder) / "results.json")
-    print(doc["results"]["text"])
-    print(measured_line(doc["meta"]))
-    from IPython.display import Image, display
-    for f in figures:
-        if (Path(folder) / f).is_file(): display(Image(filename=str(Path(folder) / f)))
-    return doc
 
 # %% ../nbs/10_evaluation.ipynb #376fd090
 def compare_runs(run_a, # the control run (V1)

@@ -13,7 +13,8 @@ from .inference import reconstruct
 from .models import pretrained_names, load_pretrained, PRETRAINED_DEFAULT
 from .flow import FLOW_SAMPLERS
 from .metrics import BASELINES, psnr, ssim, speckle_index
-from .evaluate import baselines_at, truth_at, SAMPLER_DEFAULTS, load_model_cfg
+from .scoring import baselines_at, truth_at
+from .evaluate import SAMPLER_DEFAULTS, load_model_cfg
 
 # %% auto #0
 __all__ = ['NOISE_PARAM', 'sampler_kwargs', 'explore', 'explorer_figure', 'figure_html', 'Explorer']
@@ -104,8 +105,8 @@ class Explorer:
             runs = {f"shipped: {n}": n for n in sorted(pretrained_names(), key=lambda n: n != PRETRAINED_DEFAULT)}
         if not runs: raise ValueError("runs: expected at least one run folder, shipped model name or model, got none")
         if images is None:
-            images = embedded_images("test")[:32]
-            highres = highres or (lambda r: embedded_highres("test", r, indices=range(32)))
+            images = embedded_images("test")
+            highres = highres or (lambda r: embedded_highres("test", r))
         self.runs, self.images, self.highres, self._models = dict(runs), images, highres, {}
         st = {"description_width": "90px"}
         self.image = w.IntSlider(0, 0, len(images) - 1, description="image", style=st)

@@ -15,8 +15,8 @@ from .data import Observations, observe, resize_images, embedded_images, embedde
 from .flow import field_velocity
 from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config, set_query_chunks
-from .evaluate import (compare_samplers, truth_at, score, summarize, rebuild_model,
-                                load_model_cfg, shipped_name, run_test_images, TABLE_COLS)
+from .scoring import truth_at, score, summarize
+from .evaluate import compare_samplers, rebuild_model, load_model_cfg, shipped_name, run_test_images, TABLE_COLS
 
 # %% auto #0
 __all__ = ['estimate_memory_mb', 'bench_velocity', 'bench_velocity_subprocess', 'fit_chunk', 'plan_chunks', 'superres',

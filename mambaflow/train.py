@@ -22,9 +22,10 @@ from .inference import reconstruct
 
 # %% auto #0
 __all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'RESUME_FREE_FIELDS', 'METRIC_FIELDS',
-           'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config', 'load_data',
-           'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState', 'RunLock',
-           'run_lock', 'train', 'TrainingInterrupted', 'step_seconds', 'calibrate_steps', 'fit_to_budget', 'time_steps']
+           'FINETUNE_LR', 'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config',
+           'load_data', 'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState',
+           'RunLock', 'run_lock', 'train', 'TrainingInterrupted', 'step_seconds', 'calibrate_steps', 'fit_to_budget',
+           'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
 def flow_noise(step:int, # global training step
@@ -590,6 +591,9 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
         dist.barrier()
     model.eval()
     return {"steps": step, "best_psnr": best, "out": str(out), "params": count_parameters(model), "sec_per_step": sec_per_step}
+
+# %% ../nbs/09_training.ipynb #f1e7a0c2
+FINETUNE_LR = 1e-4   # peak learning rate when starting from trained weights (a tenth of TrainConfig.lr)
 
 # %% ../nbs/09_training.ipynb #0da38b2a
 def step_seconds(cfg:TrainConfig, # the configuration to time

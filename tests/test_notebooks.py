@@ -97,3 +97,15 @@ def test_render_check_can_fail():
     assert shown(old[:1]) != shown(old)
     assert is_render_cell('show_main_job("results/main_job.json")', set())
     assert not is_render_cell('show_main_job("results/main_job.json")', {"slow"})
+
+
+def test_explorer_app_notebook_shows_only_the_widget():
+    "`nbs/apps/explorer.ipynb` (served by Voilà as an app) runs in a fresh shell and outputs one widget, no text and no error."
+    nb = json.loads((ROOT / "nbs" / "apps" / "explorer.ipynb").read_text())
+    shell = CaptureShell()
+    outs = []
+    with working_directory(ROOT / "nbs" / "apps"):
+        for c in nb["cells"]:
+            if c["cell_type"] == "code": outs += shell.run("".join(c["source"])) or []
+    assert [o.get("output_type") for o in outs] == ["execute_result"], outs
+    assert "application/vnd.jupyter.widget-view+json" in outs[0]["data"], outs[0]["data"].keys()
