@@ -529,6 +529,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': 'http://127
                                     'mambaflow.samplers.slerp': ('samplers.html#slerp', 'mambaflow/samplers.py'),
                                     'mambaflow.samplers.time_grid': ('samplers.html#time_grid', 'mambaflow/samplers.py')},
             'mambaflow.scoring': { 'mambaflow.scoring.baselines_at': ('scoring.html#baselines_at', 'mambaflow/scoring.py'),
+                                   'mambaflow.scoring.floor_verdict': ('scoring.html#floor_verdict', 'mambaflow/scoring.py'),
                                    'mambaflow.scoring.holm': ('scoring.html#holm', 'mambaflow/scoring.py'),
                                    'mambaflow.scoring.measured_line': ('scoring.html#measured_line', 'mambaflow/scoring.py'),
                                    'mambaflow.scoring.paired_change': ('scoring.html#paired_change', 'mambaflow/scoring.py'),

@@ -198,7 +198,7 @@ def demo_config(a, # a parsed `demo` command
     init = cfg.init
     if a.init is None and PRETRAINED_DEFAULT in pretrained_names():
         init = f"shipped:{PRETRAINED_DEFAULT}" if load_pretrained(PRETRAINED_DEFAULT).config == cfg.model_config() else None
-    lr_given = a.lr is not None or any(kv.partition("=")[0] == "lr" for kv in a.set or ())
+    lr_given = a.lr is not None or "lr" in _kv(a.set, "--set", {f.name for f in dataclasses.fields(cfg)})
     return dataclasses.replace(cfg, init=init, lr=cfg.lr if init is None or lr_given else FINETUNE_LR)
 
 # %% ../nbs/14_cli.ipynb #39b554ae

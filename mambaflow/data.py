@@ -511,9 +511,10 @@ def _embedded_table(split:str) -> tuple:
         photo = embedded_photo(name).float().div_(255.0)
         H, W, _ = photo.shape
         if sp == "test":                     # every tile: test units that share no pixel
-            tiles = [(t, l) for t, l in _tile_corners(H, W, S) if float(_area_down(photo[t:t + S, l:l + S], f).std()) >= _EMBED_MIN_STD]
+            tiles = [((name, t, l), _area_down(photo[t:t + S, l:l + S], f)) for t, l in _tile_corners(H, W, S)]
+            tiles = [(box, p) for box, p in tiles if float(p.std()) >= _EMBED_MIN_STD]
             if len(tiles) != count: raise RuntimeError(f"embedded photo {name}: {len(tiles)} tiles pass the contrast filter, the table says {count}")
-            tiled.append([((name, t, l), _area_down(photo[t:t + S, l:l + S], f)) for t, l in tiles])
+            tiled.append(tiles)
             continue
         g = as_generator(derive_seed(_SALT_EMBED, pid))
         got = 0

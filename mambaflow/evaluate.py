@@ -18,7 +18,7 @@ from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 from .models import build_model, set_query_chunks
 from .inference import reconstruct, model_device
-from .scoring import (t_interval, verdicts, verdict_note, score, summarize, truth_at, baselines_at, paired_change,
+from .scoring import (t_interval, verdicts, verdict_note, floor_verdict, score, summarize, truth_at, baselines_at, paired_change,
                                measured_line, show_results_folder)
 
 # %% auto #0
@@ -325,10 +325,9 @@ def photograph_rows(res:dict, # `compare_samplers` results on the test crops
         if start is not None: row["before training"] = float(start[idx].mean())
         row["biharmonic"] = float(floor[idx].mean()); row["model - biharmonic"] = row["model"] - row["biharmonic"]
         rows.append(row); margins.append(row["model - biharmonic"])
-    v = verdicts([{"effect": margins, "arms": [margins]}], unit="photograph")[0]
-    wins = sum(d > 0 for d in margins)
+    v = floor_verdict(margins)
     return {"rows": rows, "verdict": (f"model - biharmonic over {len(names)} photographs (mean of each one's crops; t-interval, 95%): "
-                                       f"{v['effect']:+.2f} ± {v['half']:.2f} dB, above on {wins} of {len(names)}: {v['verdict']}")}
+                                       f"{v['effect']:+.2f} ± {v['half']:.2f} dB, above on {v['wins']} of {len(names)}: {v['verdict']}")}
 
 def main_job_report(model, # the trained field model
                     cfg, # its TrainConfig (data, ratio, seed, n_val: the validation images that are never test images)
@@ -356,12 +355,13 @@ def main_job_report(model, # the trained field model
         r0 = {**r0, "method": f"before training ({start}): posterior mean, observed re-imposed",
               "PSNR std": float(b["per_image"][(r0["res"], r0["method"])]["PSNR"].std())}
         rows.insert(2, r0)
+    else: b = None
     table = format_table(rows, floatfmt=".4g", columns=MAIN_JOB_COLS)
     photos = [b[0] for b in embedded_boxes("test")[:len(images)]] if cfg.data == "embedded" else None
     held = (f"{len(images)} crops of {len(set(photos))} test photographs (no pixel shared, no photograph trained on)" if photos
             else f"{len(images)} held-out images (after the {cfg.n_val} validation images)")
     title = f"{cfg.model} on {cfg.data}: {held}, {cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps"
-    by_photo = photograph_rows(res, photos, before=b if before is not None else None) if photos else None
+    by_photo = photograph_rows(res, photos, before=b) if photos else None
     out.mkdir(parents=True, exist_ok=True)
     photo_table = "" if not by_photo else "\n" + format_table(by_photo["rows"], floatfmt=".2f") + "\n" + by_photo["verdict"] + "\n"
     atomic_write_text(out / "report.md", f"# {title}\n\n{table}\n{photo_table}")

@@ -196,7 +196,7 @@ def size_table(model, # a field model that never saw the photographs (trained on
     import warnings
     from mambaflow.data import photo_crops, DISTINCT_PHOTOS
     from mambaflow.metrics import psnr, reconstruct_baseline
-    from mambaflow.scoring import verdicts
+    from mambaflow.scoring import floor_verdict
     names = DISTINCT_PHOTOS if names is None else tuple(names)
     rows, summary = [], []
     for r in sizes:
@@ -214,10 +214,10 @@ def size_table(model, # a field model that never saw the photographs (trained on
                 row["training grid"] = float(psnr(reconstruct(model, obs[i:i + 1], r, "mean", reimpose=True)["mean"], imgs[i:i + 1]))
             rows.append(row)
         d = [x["own grid"] - x["biharmonic"] for x in rows if x["size"] == r]
-        v = verdicts([{"effect": d, "arms": [d]}], unit="photograph")[0]
+        v = floor_verdict(d)
         s = {"size": r, "photographs": len(d), "own grid": float(np.mean([x["own grid"] for x in rows if x["size"] == r])),
              "biharmonic": float(np.mean([x["biharmonic"] for x in rows if x["size"] == r])), "vs biharmonic dB": v["effect"],
-             "± 95% t": v["half"], "wins": sum(x > 0 for x in d), "verdict": v["verdict"],
+             "± 95% t": v["half"], "wins": v["wins"], "verdict": v["verdict"],
              "own grid s/img": float(np.mean([x["own grid s"] for x in rows if x["size"] == r]))}
         if "training grid" in rows[-1]:
             s["training grid vs biharmonic dB"] = float(np.mean([x["training grid"] - x["biharmonic"] for x in rows if x["size"] == r]))

@@ -15,7 +15,7 @@ from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_ener
 
 # %% auto #0
 __all__ = ['NO_EFFECT_DB', 't_interval', 'holm', 'score', 'summarize', 'truth_at', 'baselines_at', 'paired_change',
-           'measured_line', 'show_results_folder', 'verdicts', 'verdict_note']
+           'measured_line', 'show_results_folder', 'verdicts', 'verdict_note', 'floor_verdict']
 
 # %% ../nbs/08b_scoring.ipynb #931cc619
 def t_interval(values, # one number per unit (seed or image), e.g. paired differences
@@ -163,3 +163,13 @@ def verdict_note(results:list, # from `verdicts`, or the table rows made from th
     return (f"n = {n} {unit}s per row; effects are paired per {unit}, mean ± the half-width of the {conf:.0%} Student-t interval; "
             f"a row is judged only if every arm beats the floor by its whole interval; Holm across the {judged} judged rows at "
             f"{alpha:.0%}; \"no effect\" only when the whole interval lies within ±{margin:g} dB")
+
+# %% ../nbs/08b_scoring.ipynb #f7986e0b
+def floor_verdict(margins, # one arm's margin over the floor per unit (e.g. model − biharmonic PSNR per photograph)
+                  unit:str="photograph", # what a unit is
+                  **kw, # `verdicts`' margin, alpha, conf
+                 ) -> dict: # effect, half, n, p, wins (units with a positive margin), verdict
+    "The one rule on one arm against the floor: `verdicts` on the row whose effect and only arm are the margins."
+    d = [float(x) for x in margins]
+    v = verdicts([{"effect": d, "arms": [d]}], unit=unit, **kw)[0]
+    return {k: v[k] for k in ("effect", "half", "n", "p", "verdict")} | {"wins": sum(x > 0 for x in d)}
