@@ -73,6 +73,7 @@ def describe_data() -> str:
                       "  folder:<path>      <path>/train/<class>/*.jpg|png, a folder or a .tar/.tar.gz (images of one size)",
                       f"  synthetic:<kind>   1-channel sinusoid fields, kind in {', '.join(SYNTHETIC_KINDS)} (needs --model-set channels=1)"])
 
+# %% ../nbs/14_cli.ipynb #d3a24fe9
 def _train_epilog() -> str:
     from mambaflow.inference import SAMPLERS
     return (f"presets (--preset):\n{describe_presets()}\n\ndata (--data):\n{describe_data()}\n\n"
@@ -101,6 +102,7 @@ COMMAND_HELP = {
     "diagnose": "the 6 dB ladders: from the seeds' V1 to a working recipe one change at a time, then the seeds' causes broken on the first rung above the floor and on the working recipe",
 }
 
+# %% ../nbs/14_cli.ipynb #becbbae0
 def build_parser(light:bool=False, # the subcommands' names and help only: `mambaflow --help` and `--version` without importing torch
                 ) -> argparse.ArgumentParser:
     "The `mambaflow` argument parser (subcommands: train, demo, reconstruct, evaluate, superres, diagnose)."
@@ -169,6 +171,7 @@ def build_parser(light:bool=False, # the subcommands' names and help only: `mamb
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
+# %% ../nbs/14_cli.ipynb #e9cc0328
 def config_from_args(a, # a parsed `train`/`demo` command
                      recorded:dict|None=None, # on --resume: the run's recorded TrainConfig (the flags given go on top)
                     ) -> "TrainConfig":
@@ -222,6 +225,7 @@ def _fetch_data(a):
     from mambaflow.data import load_cifar10
     load_cifar10(Path(path).expanduser(), "train", download=True)
 
+# %% ../nbs/14_cli.ipynb #9a1f3d52
 def _run(a) -> int:
     if a.command in ("train", "demo"): _fetch_data(a)
     if a.command == "train":

@@ -116,6 +116,7 @@ def collate(samples:list) -> dict:
         out[key] = torch.stack(vals)
     return out
 
+# %% ../nbs/04_data.ipynb #d1c997ea
 class SparseFieldDataset(torch.utils.data.Dataset):
     "Sparse-field samples (context = observed pixels, queries by mode) of images; deterministic in (seed, index, step)."
     modes = ("random", "fixed", "full")
@@ -268,6 +269,7 @@ def _split_class(parts):
     if len(parts) < 3 or not parts[-1].lower().endswith(_IMG_EXT) or parts[-1].startswith("."): return None
     return parts[-3], parts[-2]
 
+# %% ../nbs/04_data.ipynb #55f9325b
 @functools.lru_cache(maxsize=2)
 def _tar_index(path:str, size:int, mtime_ns:int) -> dict:
     "One sequential pass over a tar/tar.gz: {split: [(relative name, class, bytes), ...]} (cached per file version)."
@@ -327,6 +329,7 @@ def image_folder(path, # directory, .tar or .tar.gz laid out as split/class/*.jp
     "Dataset of the images in `path`/`split`/<class>/ (read from a tar without extracting it)."
     return ImageFolder(path, split)
 
+# %% ../nbs/04_data.ipynb #9cf1754f
 def stack_images(ds, # dataset of (H, W, C) images
                  indices=None, # which items (default all)
                 ) -> torch.Tensor:
@@ -413,6 +416,7 @@ class CIFAR10(torch.utils.data.Dataset):
         return self.data[i].float().div_(255.0)
     def __repr__(self): return f"CIFAR10(split={self.split!r}, {len(self)} images, from {self.source})"
 
+# %% ../nbs/04_data.ipynb #6228c0d9
 def _cifar_from_members(read, split, source):
     "Assemble a split from a `read(name) -> bytes | None` accessor over the batch files."
     parts = []
@@ -500,6 +504,7 @@ def _tile_corners(H:int, W:int, S:int) -> list:
     t0, l0 = (H - H // S * S) // 2, (W - W // S * S) // 2
     return [(t0 + i * S, l0 + j * S) for i in range(H // S) for j in range(W // S)]
 
+# %% ../nbs/04_data.ipynb #4a1bcddf
 @functools.lru_cache(maxsize=None)
 def _embedded_table(split:str) -> tuple:
     "((photo, top, left), ...) of the crops of `split` (random for train/val, tiles for test) and their (N,32,32,3) patches."
@@ -545,6 +550,7 @@ def embedded_images(split:str="train", # "train", "val" or "test"
     if size == EMBEDDED_PATCH: return patches.clone()
     return embedded_highres(split, size)
 
+# %% ../nbs/04_data.ipynb #e5797275
 def embedded_highres(split:str="test", # "train", "val" or "test"
                      size:int=256, # side <= 256: the real crop, area-downsampled when smaller
                      indices=None, # which patches (default all; train at 256² is ~1.2 GB in float32)
@@ -674,6 +680,7 @@ class Observations:
                   ) -> "Observations":
         return cls(batch["ctx_xy"], batch["ctx_val"], grid)
 
+# %% ../nbs/04_data.ipynb #5b5d7158
 def observe(images:torch.Tensor, # (N, H, W, C) in [0,1]
             ratio:float=0.2, # observed fraction of pixels
             seed:int=0, # mask seed (masks depend on (seed, image index) only)
@@ -756,6 +763,7 @@ def source_images(spec:str, # see DATA_SPECS
     if not isinstance(spec, str): raise TypeError(f"data: expected a string such as {DATA_SPECS}, got {type(spec).__name__}")
     return _source_images(spec, seed, val_fraction, _source_stamp(spec))
 
+# %% ../nbs/04_data.ipynb #98d953ba
 @functools.lru_cache(maxsize=4)
 def _source_images(spec, seed, val_fraction, stamp):
     kind, _, arg = spec.partition(":")

@@ -19,8 +19,8 @@ from .metrics import psnr, reconstruct_baseline
 from .flow import to_model_range, to_unit_range, flow_path, flow_loss, posterior_mean, sample_heun
 from .samplers import time_grid
 from .ssm import Mamba, seed_lti_scan, lti_scan_fft
-from .models import ModelConfig, build_model, PRESETS
-from .scoring import t_interval, verdicts
+from .models import ModelConfig, build_model
+from .scoring import t_interval, verdicts, floor_verdict
 
 # %% auto #0
 __all__ = ['SEED_SCANS', 'OPTIM_RECIPES', 'EVAL_SAMPLERS', 'SEEDS_SYNTH_MODEL', 'WORKING_MODEL', 'CAUSES', 'EVAL_CAUSES',
@@ -257,24 +257,18 @@ def train_field_model(model:nn.Module, # a field model (possibly with one of the
                       callback:Callable|None=None, # callback(step, model, losses) after each step, given the EMA model (e.g. to evaluate)
                      ) -> list: # loss per step
     "Train a field model by flow matching on `train_ds`'s queries with the book's engine (`train.train`); the model ends with the recipe's EMA weights."
-    import tempfile
     from mambaflow.train import TrainConfig, train
     if not isinstance(train_ds, SparseFieldDataset): raise TypeError(f"train_ds: expected a SparseFieldDataset, got {type(train_ds).__name__}")
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected an int >= 1, got {v!r}")
     if optim not in OPTIM_RECIPES: raise ValueError(f"optim: expected one of {tuple(OPTIM_RECIPES)}, got {optim!r}")
-    mc = model.config
-    preset = next(k for k, c in PRESETS.items() if c.arch == mc.arch)      # a name TrainConfig accepts; every field is overridden below
-    cfg = TrainConfig(model=preset, model_overrides=mc.to_dict(), batch_size=batch_size, max_steps=steps,
-                      **{**OPTIM_RECIPES[optim], **({} if lr is None else {"lr": lr})}, grad_clip=clip,
-                      seed=seed, log_every=10**9, ckpt_every=10**9, val_every=10**9, fig_every=10**9, progress=False,
-                      device=str(next(model.parameters()).device))
+    cfg = TrainConfig(model=model.config, batch_size=batch_size, max_steps=steps, **{**OPTIM_RECIPES[optim], **({} if lr is None else {"lr": lr})},
+                      grad_clip=clip, seed=seed, progress=False, device=str(next(model.parameters()).device))
     losses, last = [], {}
-    def hook(state):
+    def record(state):   # the one callback: no folder, no validation, no checkpoint
         losses.append(state.loss); last["ema"] = state.ema
         if callback is not None: callback(state.step - 1, state.ema, losses)
-    with tempfile.TemporaryDirectory() as d:
-        train(cfg, Path(d) / "run", model=model, data=(train_ds, None), hooks=(hook,))
+    train(cfg, None, model=model, data=(train_ds, None), callbacks=(record,))
     model.load_state_dict(last["ema"].state_dict())
     return losses
 
@@ -354,6 +348,7 @@ def recipe_dataset(recipe:dict, fields:torch.Tensor, ratio:float=0.05) -> Sparse
 
 MASK_SEEDS = {"held-out": 1, "training": 0}   # observation masks of each field set: training fields keep their training masks
 
+# %% ../nbs/12_six_db.ipynb #50a2e97f
 def metric_name(sampler:str, # "mean" | "heun" | "fresh" (or "biharmonic", the floor)
                 clamp:str="yes", # "yes" | "no"
                 fields:str="held-out", # "held-out" | "training"
@@ -583,12 +578,10 @@ def first_above_floor(records:list, # records of a cumulative ladder
                       rungs:tuple=VFAMILY_RUNGS, # its rungs
                       metric:str="mean",
                      ) -> str|None: # the arm, or None
-    "The first rung whose margin over the floor is above zero by its whole 95% t-interval over seeds."
+    "The first rung that beats the floor by the one rule (`scoring.floor_verdict`: its margin above zero by its whole 95% t-interval over seeds)."
     for arm, _, _ in rungs:
         d = [r[metric] - r["biharmonic"] for r in records if r["condition"] == arm and metric in r]
-        if len(d) < 2: continue
-        m, half, _, _ = t_interval(d)
-        if m - half > 0: return arm
+        if len(d) >= 2 and floor_verdict(d, unit="seed")["above"]: return arm
     return None
 
 def break_arms(base:dict, # the recipe of the rung the causes are broken on
@@ -596,6 +589,7 @@ def break_arms(base:dict, # the recipe of the rung the causes are broken on
     "Each training cause broken alone on `base` (`ladder_arms`), and 51 random targets per step (the fixed targets' count, not their fixedness)."
     return {**ladder_arms(base, all_arm=False), "51 random targets": {**base, "n_queries": n_observed(32, 32, 0.05)}}
 
+# %% ../nbs/12_six_db.ipynb #7dfcbb1a
 def rung_table(records:list, # `run_ladder` records of a cumulative ladder
                rungs:tuple=VFAMILY_RUNGS, # its rungs
                metric:str="mean", # the PSNR compared (posterior mean, clamped, held-out)
@@ -605,12 +599,13 @@ def rung_table(records:list, # `run_ladder` records of a cumulative ladder
     for arm, label, _ in rungs:
         rs = {r["seed"]: r for r in records if r["condition"] == arm and metric in r}
         if not rs: continue
-        m, half, n, _ = t_interval([r[metric] - r["biharmonic"] for r in rs.values()])
+        d = [r[metric] - r["biharmonic"] for r in rs.values()]
+        m, half, n, _ = t_interval(d)
         curve = next((r["curve"] for r in rs.values() if r.get("curve")), [])
         q = curve[-1]["mean"] - curve[len(curve) * 3 // 4 - 1]["mean"] if len(curve) >= 4 else float("nan")
         row = {"rung": arm, "change": label, "seeds": n, "PSNR (dB)": pm([r[metric] for r in rs.values()]),
                "floor (dB)": f"{mean_std(r['biharmonic'] for r in rs.values())[0]:.2f}",
-               "margin (dB)": f"{m:+.2f} ± {half:.2f}", "above the floor": "yes" if m - half > 0 else "no",
+               "margin (dB)": f"{m:+.2f} ± {half:.2f}", "above the floor": "yes" if floor_verdict(d, unit="seed")["above"] else "no",
                "gain over the rung before (dB)": "", "train min": f"{np.mean([r['train s'] for r in rs.values()]) / 60:.1f}",
                "steps": rs[min(rs)]["steps"], "last-quarter gain (dB)": f"{q:+.2f}"}
         if prev is not None:

@@ -17,24 +17,22 @@ from .data import (Observations, observe, resize_images, embedded_images, embedd
 from .flow import FLOW_SAMPLERS
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 from .models import build_model, set_query_chunks
-from .inference import reconstruct, model_device
-from .scoring import (t_interval, verdicts, verdict_note, floor_verdict, score, summarize, truth_at, baselines_at, paired_change,
+from .inference import reconstruct, model_device, SAMPLER_DEFAULTS
+from .scoring import (shipped_name, load_model_cfg, t_interval, verdicts, verdict_note, floor_verdict, score, summarize, truth_at, baselines_at, paired_change,
                                measured_line, show_results_folder)
 
 # %% auto #0
-__all__ = ['TABLE_COLS', 'SEED_SAMPLERS', 'SAMPLER_DEFAULTS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'SHIPPED', 'compare_samplers',
-           'claims_table', 'claims_note', 'claims_figure', 'uncertainty_stats', 'uncertainty_figure',
-           'multiscale_figure', 'performance_chart', 'reconstruction_figure', 'main_job', 'photograph_rows',
-           'main_job_report', 'show_main_job', 'run_test_images', 'evaluate_run', 'shipped_name', 'load_model_cfg',
-           'rebuild_model', 'compare_runs', 'improvement_chart', 'v1_v2_line', 'add_evaluate_args', 'evaluate_cli']
+__all__ = ['TABLE_COLS', 'SEED_SAMPLERS', 'SEED_CLAIMS', 'MAIN_JOB_COLS', 'compare_samplers', 'claims_table', 'claims_note',
+           'claims_figure', 'uncertainty_stats', 'uncertainty_figure', 'multiscale_figure', 'performance_chart',
+           'reconstruction_figure', 'main_job', 'photograph_rows', 'main_job_report', 'show_main_job',
+           'run_test_images', 'evaluate_run', 'rebuild_model', 'compare_runs', 'improvement_chart', 'v1_v2_line',
+           'add_evaluate_args', 'evaluate_cli']
 
 # %% ../nbs/10_evaluation.ipynb #489fdeac
 TABLE_COLS = ["model", "res", "truth", "method", "PSNR", "PSNR hidden", "SSIM", "MSE", "MAE", ST_LPIPS_COLUMN, "LPIPS", "speckle", "HF ratio", "s/img", "NFE"]
 
 # %% ../nbs/10_evaluation.ipynb #034f8fba
 SEED_SAMPLERS = ("heun", "seed_sde", "seed_ddim", "reverse_sde")
-SAMPLER_DEFAULTS = {"heun": {}, "seed_sde": {"temperature": 0.5, "quiet_steps": 5}, "seed_ddim": {"eta": 0.3},
-                    "reverse_sde": {"gamma": 1.0}, "euler": {}, "rk4": {}, "adaptive": {}}
 
 # %% ../nbs/10_evaluation.ipynb #ee33d1ea
 def compare_samplers(model:Callable, # field model
@@ -151,6 +149,7 @@ def claims_note(claims:list) -> str: # rows of `claims_table`
     if not claims: return ""
     return verdict_note(claims, unit="image") + '; where judged, "reproduced" needs half the claimed change in both PSNR and speckle'
 
+# %% ../nbs/10_evaluation.ipynb #621b0fe2
 def claims_figure(per_image:dict, # paired per-image metrics, as for `claims_table`
                   comparisons:list, # as for `claims_table`
                   metric:str="PSNR", # the per-image metric drawn
@@ -303,7 +302,7 @@ def main_job(cfg, # a train.TrainConfig (its schedule is fitted to `minutes`)
     before = load_model_cfg(cfg.init)[0] if cfg.init is not None else None     # the weights it starts from, scored first
     cfg = fit_to_budget(cfg, minutes)
     if cap_minutes is not None: cfg = dataclasses.replace(cfg, max_minutes=float(cap_minutes))
-    print(f"training {cfg.model} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out.name}/")
+    print(f"training {cfg.name} on {cfg.data} for {cfg.max_steps} steps (~{minutes} min) into {out.name}/")
     summary = train(cfg, out)
     model, _ = load_model(out)
     curve = [{k: r[k] for k in ("step", "loss", "val_psnr", "val_ssim", "elapsed_s")} for r in read_metrics(out)]
@@ -329,6 +328,7 @@ def photograph_rows(res:dict, # `compare_samplers` results on the test crops
     return {"rows": rows, "verdict": (f"model - biharmonic over {len(names)} photographs (mean of each one's crops; t-interval, 95%): "
                                        f"{v['effect']:+.2f} ± {v['half']:.2f} dB, above on {v['wins']} of {len(names)}: {v['verdict']}")}
 
+# %% ../nbs/10_evaluation.ipynb #1d65f5f3
 def main_job_report(model, # the trained field model
                     cfg, # its TrainConfig (data, ratio, seed, n_val: the validation images that are never test images)
                     out, # folder for report.md, reconstructions.png and results.json
@@ -343,13 +343,13 @@ def main_job_report(model, # the trained field model
     out = Path(out); summary = summary or {}
     images = held_out_images(cfg.data, n_test, skip=cfg.n_val, seed=cfg.seed, val_fraction=cfg.val_fraction)
     res = compare_samplers(model, images, samplers=("heun",), resolutions=(images.shape[1],), steps=heun_steps, n_samples=1,
-                           ratio=cfg.ratio, seed=cfg.seed, reimpose_mean=True, keep=6, label=cfg.model)
+                           ratio=cfg.ratio, seed=cfg.seed, reimpose_mean=True, keep=6, label=cfg.name)
     order = ["posterior mean (t=0)", "posterior mean (t=0), observed re-imposed", "heun"]
     rows = sorted(res["rows"], key=lambda r: (r["group"] != "model", order.index(r["method"]) if r["method"] in order else 9))
     for r in rows: r["PSNR std"] = float(res["per_image"][(r["res"], r["method"])]["PSNR"].std())
     if before is not None:                  # the same images, masks and metrics for the starting weights, before any step
         b = compare_samplers(before, images, samplers=(), resolutions=(images.shape[1],), n_samples=1, ratio=cfg.ratio, seed=cfg.seed,
-                             baselines=(), reimpose_mean=True, label=cfg.model)
+                             baselines=(), reimpose_mean=True, label=cfg.name)
         r0 = next(r for r in b["rows"] if r["method"] == "posterior mean (t=0), observed re-imposed")
         start = cfg.init if str(cfg.init).startswith("shipped:") else Path(cfg.init).name   # a run folder by its name only
         r0 = {**r0, "method": f"before training ({start}): posterior mean, observed re-imposed",
@@ -360,7 +360,7 @@ def main_job_report(model, # the trained field model
     photos = [b[0] for b in embedded_boxes("test")[:len(images)]] if cfg.data == "embedded" else None
     held = (f"{len(images)} crops of {len(set(photos))} test photographs (no pixel shared, no photograph trained on)" if photos
             else f"{len(images)} held-out images (after the {cfg.n_val} validation images)")
-    title = f"{cfg.model} on {cfg.data}: {held}, {cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps"
+    title = f"{cfg.name} on {cfg.data}: {held}, {cfg.ratio:.0%} of pixels observed, {summary.get('steps', '?')} steps"
     by_photo = photograph_rows(res, photos, before=b) if photos else None
     out.mkdir(parents=True, exist_ok=True)
     photo_table = "" if not by_photo else "\n" + format_table(by_photo["rows"], floatfmt=".2f") + "\n" + by_photo["verdict"] + "\n"
@@ -412,6 +412,7 @@ def _eval_dir(run, out):
 def _header(title, lines):
     return "\n".join([f"# {title}", ""] + [f"- {l}" for l in lines]) + "\n\n"
 
+# %% ../nbs/10_evaluation.ipynb #3246673c
 def evaluate_run(run, # run folder (best.pt or latest.pt)
                  samplers=SEED_SAMPLERS, # samplers to compare
                  resolutions=(32, 64, 96), # output grids
@@ -437,7 +438,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
     images, highres, source = run_test_images(cfg, n_images)
     ratio = cfg.ratio if ratio is None else ratio
     res = compare_samplers(model, images, highres, samplers, resolutions, steps, n_samples, ratio, seed, chunk=chunk, progress=progress,
-                           label=cfg.model, mean_of_k_at=mean_of_k_at)
+                           label=cfg.name, mean_of_k_at=mean_of_k_at)
     d = _eval_dir(run, out)
     floor_key = lambda r: (r, "biharmonic") if (r, "biharmonic") in res["per_image"] else (r, "biharmonic+bicubic")
     cmp = [("sde", f"seed_sde vs heun, {r}²", (r, "heun"), (r, "seed_sde"), [((r, "heun"), floor_key(r)), ((r, "seed_sde"), floor_key(r))])
@@ -460,7 +461,7 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
         mean0, std0 = rk["mean"], rk["std"]
     gt0, kind0 = truth_at(images, r0, highres)
     unc = uncertainty_stats(mean0, std0, gt0, ~res["obs"].mask if kind0 == "native" else None, k=K0)
-    text = _header(f"Sampler comparison: {cfg.model} ({Path(run).name})", [
+    text = _header(f"Sampler comparison: {cfg.name} ({Path(run).name})", [
         f"{len(images)} {source}; {ratio:.0%} of the 32² pixels observed; {steps} steps per sampler; seed {seed}",
         f"sampler settings: " + ", ".join(f"{s} {SAMPLER_DEFAULTS.get(s, {})}" for s in samplers),
         f"{ST_LPIPS_COLUMN}: shift-tolerant LPIPS from the stlpips-pytorch weights, not comparable with published LPIPS",
@@ -475,37 +476,15 @@ def evaluate_run(run, # run folder (best.pt or latest.pt)
         atomic_write_text(w / "metrics_comparison.txt", text)
         write_results(w / "results.json", {"text": text, "rows": [{k: r.get(k) for k in TABLE_COLS + ["group"]} for r in res["rows"]],
                                            "claims": claims, "sampling_cost": extra, "uncertainty": unc},
-                      job="evaluate_run", run=str(run), preset=cfg.model, data=cfg.data, n_images=len(images), steps=steps)
+                      job="evaluate_run", run=str(run), preset=cfg.name, data=cfg.data, n_images=len(images), steps=steps)
         fig = multiscale_figure(res); atomic_savefig(fig, w / "multiscale_comparison.png", dpi=60); plt.close(fig)
         fig = performance_chart(res["rows"]); atomic_savefig(fig, w / "performance_chart.png", dpi=60); plt.close(fig)
         if cmp: fig = claims_figure(res["per_image"], cmp); atomic_savefig(fig, w / "claims.png", dpi=80); plt.close(fig)
-        fig = uncertainty_figure(res["obs"], mean0, std0, gt0, title=f"{cfg.model}: K={max(2, n_samples)} Heun samples at {r0}²")
+        fig = uncertainty_figure(res["obs"], mean0, std0, gt0, title=f"{cfg.name}: K={max(2, n_samples)} Heun samples at {r0}²")
         atomic_savefig(fig, w / "uncertainty.png", dpi=60); plt.close(fig)
     if verbose: print(text)
     return {**res, "claims": claims, "sampling_cost": extra, "uncertainty": unc, "text": text, "dir": str(d),
             "files": json.loads((d / OUTPUT_SET_FILE).read_text())}
-
-SHIPPED = "shipped:"   # the prefix that names a shipped model explicitly
-
-def shipped_name(run) -> str|None:
-    "The shipped model `run` names: 'shipped:NAME' always; a bare NAME only when no such path exists (a path is a path)."
-    from mambaflow.models import pretrained_names
-    if not isinstance(run, str): return None
-    if run.startswith(SHIPPED):
-        name = run[len(SHIPPED):]
-        if name not in pretrained_names(): raise ValueError(f"run: expected a shipped model in {pretrained_names()} after {SHIPPED!r}, got {name!r}")
-        return name
-    return run if run in pretrained_names() and not Path(run).exists() else None
-
-def load_model_cfg(run, device="cpu"):
-    "(model, TrainConfig) of a run folder, a checkpoint (`train.load_model`, EMA weights) or a shipped model (`shipped_name`)."
-    from mambaflow.train import load_model, TrainConfig
-    from mambaflow.models import load_pretrained
-    if (name := shipped_name(run)) is not None:
-        model = load_pretrained(name, device=device); info = model.info
-        if "train_config" not in info: raise ValueError(f"run: the shipped model {run!r} records no train_config")
-        return model, TrainConfig.from_dict(info["train_config"])
-    return load_model(run, device=device)
 
 def rebuild_model(model:nn.Module, # a FieldModel
                   **changes, # ModelConfig fields that change no parameter shape (qry_self_k, local_k, ...)
@@ -537,7 +516,7 @@ def compare_runs(run_a, # the control run (V1)
     (ma, ca), (mb, cb) = load_model_cfg(run_a, device), load_model_cfg(run_b, device)
     if model_changes: ma, mb = rebuild_model(ma, **model_changes), rebuild_model(mb, **model_changes)
     if attn_chunk is not None: set_query_chunks(ma, attn_chunk); set_query_chunks(mb, attn_chunk)
-    labels = labels or (ca.model, cb.model)
+    labels = labels or (ca.name, cb.name)
     if labels[0] == labels[1]: labels = (labels[0] + " (a)", labels[1] + " (b)")
     images, highres, source = run_test_images(ca, n_images, skip)
     ratio = ca.ratio if ratio is None else ratio
@@ -581,6 +560,7 @@ def compare_runs(run_a, # the control run (V1)
     return {"rows": rows, "improvement": improve, "claims": claims, "per_image": per, "text": text, "dir": str(d),
             "a": ra, "b": rb, "labels": labels, "n_images": len(images)}
 
+# %% ../nbs/10_evaluation.ipynb #96b1d0a5
 def _two_run_figure(ra, rb, labels, n:int=3):
     "Observed, each run's Heun sample and posterior mean, the best baseline and the truth, at the first resolution."
     r = sorted(ra["truth"])[0]; gt = ra["truth"][r]; n = min(n, len(gt))
@@ -625,7 +605,6 @@ def v1_v2_line(results:dict, # `compare_runs`' return value, or the "results" of
     verdict = next(c["verdict"] for c in results["claims"] if c["measured on"] == f"{b} vs {a}, {method}, {r}²")
     return (f"V1 vs V2 on {dataset} ({results['n_images']} held-out images): V1 {get(a, method):.2f} dB, V2 {get(b, method):.2f} dB, "
             f"biharmonic {get(a, floor):.2f} dB; verdict: {verdict}")
-
 
 # %% ../nbs/10_evaluation.ipynb #14796115
 def add_evaluate_args(p): # an argparse (sub)parser

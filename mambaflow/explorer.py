@@ -13,8 +13,8 @@ from .inference import reconstruct
 from .models import pretrained_names, load_pretrained, PRETRAINED_DEFAULT
 from .flow import FLOW_SAMPLERS
 from .metrics import BASELINES, psnr, ssim, speckle_index
-from .scoring import baselines_at, truth_at
-from .evaluate import SAMPLER_DEFAULTS, load_model_cfg
+from .scoring import baselines_at, truth_at, load_model_cfg
+from .inference import SAMPLER_DEFAULTS
 
 # %% auto #0
 __all__ = ['NOISE_PARAM', 'sampler_kwargs', 'explore', 'explorer_figure', 'figure_html', 'Explorer']
@@ -61,6 +61,7 @@ def explore(model:nn.Module, # field model
                    "speckle": float(speckle_index(v, truth)[0])} for k, v in panels.items()}
     return {"obs": obs, "recon": rec, "panels": panels, "truth": truth, "truth_kind": kind, "metrics": metrics, "res": res}
 
+# %% ../nbs/13_explorer.ipynb #3e348679
 def explorer_figure(out:dict, # from `explore`
                     title:str="", # suptitle
                     per_row:int=4, # panels per row: the figure wraps instead of growing wide (and its text small)

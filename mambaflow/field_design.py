@@ -10,13 +10,13 @@ import numpy as np
 import torch
 from .core import format_table, write_results, read_results
 from .data import Observations, observe, held_out_images
-from .metrics import psnr, ssim, gaussian_filter, reconstruct_baseline, hf_energy_ratio
+from .metrics import psnr, gaussian_filter
 from .inference import reconstruct
 from .train import TrainConfig, train, load_model, read_metrics
-from .scoring import t_interval
+from .scoring import t_interval, score, summarize, baselines_at
 
 # %% auto #0
-__all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'summarize_scores', 'design_recipes', 'run_study',
+__all__ = ['DATA_SPEC', 'to_hex', 'from_hex', 'train_design', 'score_design', 'design_row', 'design_recipes', 'run_study',
            'combine_studies', 'sampling_curve', 'step_throughput', 'run_study_parallel']
 
 # %% ../nbs/09a_field_design.ipynb #fd000005
@@ -53,31 +53,28 @@ def score_design(model, # a field model with the book's call signature
                  sample_n:int=0, # images that also get one Heun sample
                  sample_steps:int=50, # Heun steps
                  seed:int=0,
-                ) -> dict:
-    "Per-image PSNR/SSIM of the posterior mean (observed re-imposed) and, on the first `sample_n` images, of one Heun sample with its HF-energy ratio; timings."
+                ) -> dict: # {"pm": per-image scores, "pm_raw_psnr", "t_pm_s"[, "sample": per-image scores, "t_sample_s", "sample_images"]}
+    "Per-image scores (`scoring.score`) of the posterior mean (observed re-imposed) and, on the first `sample_n` images, of one Heun sample; timings."
     pm = reconstruct(model, obs, sampler="mean", seed=seed)
     pm_r = reconstruct(model, obs, sampler="mean", seed=seed, reimpose=True)["mean"]
-    out = {"pm_psnr": psnr(pm["mean"], images), "pm_r_psnr": psnr(pm_r, images), "pm_r_ssim": ssim(pm_r, images),
-           "pm_hf": hf_energy_ratio(pm_r, images), "t_pm_s": pm["seconds"]}
+    out = {"pm": score(pm_r, images), "pm_raw_psnr": psnr(pm["mean"], images), "t_pm_s": pm["seconds"]}
     if sample_n:
         r = reconstruct(model, obs[:sample_n], sampler="heun", steps=sample_steps, seed=seed + 1)
         x = r["samples"][0]
-        out["t_sample_s"] = r["seconds"]
-        out.update(sample_psnr=psnr(x, images[:sample_n]), sample_ssim=ssim(x, images[:sample_n]),
-                   sample_hf=hf_energy_ratio(x, images[:sample_n]), sample_pm_r_psnr=out["pm_r_psnr"][:sample_n],
-                   sample=[to_hex(im) for im in x[:4]])   # a few samples for the figure
+        out.update(sample=score(x, images[:sample_n]), t_sample_s=r["seconds"], sample_images=[to_hex(im) for im in x[:4]])
     return out
 
-def summarize_scores(s:dict, base:dict, sample_steps:int|None=None) -> dict:
-    "Table row from `score_design` output `s` and the biharmonic scores `base` on the same images."
-    row = {"PSNR": float(s["pm_r_psnr"].mean()), "PSNR raw": float(s["pm_psnr"].mean()), "SSIM": float(s["pm_r_ssim"].mean()),
-           "vs biharmonic dB": float((s["pm_r_psnr"] - base["psnr"]).mean()),
-           "± 95% t": t_interval((s["pm_r_psnr"] - base["psnr"]).tolist())[1],
-           "PM HF ratio": float(s["pm_hf"].median()), "PM s (all images)": s["t_pm_s"]}
-    if "sample_psnr" in s:
-        n = len(s["sample_psnr"])
-        row.update({"sample PSNR": float(s["sample_psnr"].mean()), "PM PSNR (same imgs)": float(s["sample_pm_r_psnr"].mean()),
-                    "sample HF ratio": float(s["sample_hf"].median()), f"Heun{sample_steps or ''} img/s": n / s["t_sample_s"]})
+def design_row(s:dict, # from `score_design`
+               floor_psnr:torch.Tensor, # (N,) the floor's (biharmonic's) PSNR on the same images and masks
+               sample_steps:int|None=None) -> dict:
+    "The study's table row: `scoring.summarize` of the scores, the paired margin over the floor with its 95% t-interval, the timings."
+    pm, d = summarize(s["pm"]), s["pm"]["PSNR"] - floor_psnr
+    row = {"PSNR": pm["PSNR"], "PSNR raw": float(s["pm_raw_psnr"].mean()), "SSIM": pm["SSIM"], "vs biharmonic dB": float(d.mean()),
+           "± 95% t": t_interval(d.tolist())[1], "PM HF ratio": pm["HF ratio"], "PM s (all images)": s["t_pm_s"]}
+    if "sample" in s:
+        n, sm = len(s["sample"]["PSNR"]), summarize(s["sample"])
+        row.update({"sample PSNR": sm["PSNR"], "PM PSNR (same imgs)": float(s["pm"]["PSNR"][:n].mean()),
+                    "sample HF ratio": sm["HF ratio"], f"Heun{sample_steps or ''} img/s": n / s["t_sample_s"]})
     return row
 
 # %% ../nbs/09a_field_design.ipynb #fd000013
@@ -109,12 +106,10 @@ def run_study(out_json, # results file
     images = held_out_images(data, n_images, skip=64, val_fraction=val_fraction)
     obs = observe(images)
     N, H, W, C = images.shape
-    t0 = time.perf_counter()
-    bh = reconstruct_baseline("biharmonic", obs.ctx_xy, obs.ctx_val, H, W)
-    base = {"psnr": psnr(bh, images), "ssim": ssim(bh, images), "hf": hf_energy_ratio(bh, images), "s": time.perf_counter() - t0}
-    rows = [{"design": "biharmonic", "PSNR": float(base["psnr"].mean()), "SSIM": float(base["ssim"].mean()),
-             "vs biharmonic dB": 0.0, "PM HF ratio": float(base["hf"].median())}]
-    runs, samples, per_image = [], {}, {"biharmonic": [round(float(v), 4) for v in base["psnr"]]}
+    base = score(baselines_at(obs, H, methods=("biharmonic",))["biharmonic"], images)
+    bs = summarize(base)
+    rows = [{"design": "biharmonic", "PSNR": bs["PSNR"], "SSIM": bs["SSIM"], "vs biharmonic dB": 0.0, "PM HF ratio": bs["HF ratio"]}]
+    runs, samples, per_image = [], {}, {"biharmonic": [round(float(v), 4) for v in base["PSNR"]]}
     meta = dict(data=data, minutes_per_design=minutes, n_images=len(images), ratio=0.2, threads=1, val_fraction=val_fraction,
                 images="held-out split of the training tar, after the 64 validation images", masks="seed 0, same for every row")
     for name in names:
@@ -123,14 +118,15 @@ def run_study(out_json, # results file
         k = sample_n if name in sample_designs else 0
         s = score_design(model, images, obs, sample_n=k, sample_steps=sample_steps)
         row = {"design": name, "params": r["params"], "steps": r["steps"], "s/step": r["s_per_step"],
-               **summarize_scores(s, base, sample_steps)}
-        rows.append(row); runs.append(r); per_image[name] = [round(float(v), 4) for v in s["pm_r_psnr"]]
-        if k: samples[name] = s["sample"]
+               **design_row(s, base["PSNR"], sample_steps)}
+        rows.append(row); runs.append(r); per_image[name] = [round(float(v), 4) for v in s["pm"]["PSNR"]]
+        if k: samples[name] = s["sample_images"]
         write_results(out_json, {"table": rows, "runs": runs, "samples": samples, "per_image_psnr": per_image,
                                  "truth": [to_hex(im) for im in images[:4]]}, **meta)
         print(format_table([row], floatfmt=".4g"), flush=True)
     return read_results(out_json)
 
+# %% ../nbs/09a_field_design.ipynb #5f996d10
 def combine_studies(out_json, # the combined results file
                     parts:list, # results files of `run_study` on the same images, masks and budget (e.g. run side by side)
                    ) -> dict:
@@ -162,15 +158,15 @@ def sampling_curve(model, # a field model
     N = len(images)
     reconstruct(model, obs[:min(N, 4)], sampler="heun", steps=2)                         # warm-up
     pm = reconstruct(model, obs, sampler="mean", reimpose=True)
-    pm_psnr = psnr(pm["mean"], images)
-    row_pm = {"method": "posterior mean", "steps": 0, "NFE": 1, "PSNR": float(pm_psnr.mean()), "PM − sample dB": 0.0,
-              "HF ratio": float(hf_energy_ratio(pm["mean"], images).median()), "images/s": N / pm["seconds"]}
+    s_pm = score(pm["mean"], images); m_pm = summarize(s_pm)
+    row_pm = {"method": "posterior mean", "steps": 0, "NFE": 1, "PSNR": m_pm["PSNR"], "PM − sample dB": 0.0,
+              "HF ratio": m_pm["HF ratio"], "images/s": N / pm["seconds"]}
     rows = []
     for k in steps:
         r = reconstruct(model, obs, sampler="heun", steps=k, seed=seed, reimpose=True)
-        p = psnr(r["mean"], images)
-        rows.append({"method": "Heun", "steps": k, "NFE": 2 * k, "PSNR": float(p.mean()), "PM − sample dB": float((pm_psnr - p).mean()),
-                     "HF ratio": float(hf_energy_ratio(r["mean"], images).median()), "images/s": N / r["seconds"]})
+        s = score(r["mean"], images); m = summarize(s)
+        rows.append({"method": "Heun", "steps": k, "NFE": 2 * k, "PSNR": m["PSNR"], "PM − sample dB": float((s_pm["PSNR"] - s["PSNR"]).mean()),
+                     "HF ratio": m["HF ratio"], "images/s": N / r["seconds"]})
     last = rows[-1]
     near = [r for r in rows if abs(r["PSNR"] - last["PSNR"]) <= 0.1 and abs(r["HF ratio"] - last["HF ratio"]) <= 0.05]
     return {"rows": rows, "pm": row_pm, "plateau": min(r["steps"] for r in near)}

@@ -307,14 +307,14 @@ def checkpoint_part(plan:RunPlan, runs_dir:str|Path, out:str|Path, arm:str="best
     "The best-preset arm's EMA weights as a compact checkpoint in `out`, reloaded and checked against the full model."
     device = resolve_device(plan.device)
     model, cfg = load_model(Path(runs_dir) / arm, device="cpu")
-    info = save_pretrained(model, Path(out) / CHECKPOINT_NAME, {"arm": arm, "preset": cfg.model, "train_config": asdict(cfg)})
+    info = save_pretrained(model, Path(out) / CHECKPOINT_NAME, {"arm": arm, "preset": cfg.name, "train_config": asdict(cfg)})
     if info["bytes"] > max_mb * 2**20:
         raise ValueError(f"checkpoint: expected at most {max_mb} MB, got {info['bytes'] / 2**20:.1f} MB")
     half = load_pretrained(str(Path(out) / CHECKPOINT_NAME))
     images = embedded_images("test")[:8]
     obs = observe(images, ratio=0.2, seed=0)
     full_mean, half_mean = (reconstruct(m.to(device), obs, images.shape[1], sampler="mean")["mean"] for m in (model, half))
-    res = {"arm": arm, "preset": cfg.model, **info, "megabytes": info["bytes"] / 2**20, "params": count_parameters(model),
+    res = {"arm": arm, "preset": cfg.name, **info, "megabytes": info["bytes"] / 2**20, "params": count_parameters(model),
            "max_abs_change_of_posterior_mean": float((full_mean - half_mean).abs().max())}
     return res
 
@@ -373,6 +373,7 @@ def mamba_parity(their_cls, # mamba_ssm.Mamba (or a stand-in taking d_model=)
     rows.append(compare(ours2, theirs2, "theirs -> ours"))
     return {"d_model": d_model, "L": L, "B": B, "params": sorted(dict(ours.named_parameters())), "rows": rows}
 
+# %% ../nbs/15_gpu_run.ipynb #db603ffb
 def scan_speed(kernel_fn, # the kernel (or its stand-in), selective_scan_fn's arguments
                device, sizes:tuple, repeats:int=5, max_ref_len:int=512) -> list: # rows: size, backend, ms
     "Forward and forward+backward milliseconds of the kernel, our fast scan and (short sequences) the reference."
@@ -446,6 +447,7 @@ def _pack_build(site:Path, dest:Path, max_mb:float=40.0) -> dict:
     if mb > max_mb: dest.unlink(); return {"packed": False, "megabytes": mb, "reason": f"over {max_mb} MB"}
     return {"packed": True, "megabytes": mb, "file": dest.name}
 
+# %% ../nbs/15_gpu_run.ipynb #47e1c9dc
 def gpu_run(out:str|Path, # output folder on the GPU machine
             parity_only:bool=False, # only the parity part
             dry_run:bool=False, # CPU, tiny sizes

@@ -15,11 +15,13 @@ from .data import Observations, observe, derive_seed, embedded_images
 from .flow import FLOW_SAMPLERS, field_velocity, posterior_mean, to_model_range, to_unit_range, CountingField
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'RECONSTRUCT_TILE', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct', 'size_warning',
-           'reconstruct_image', 'size_table']
+__all__ = ['SAMPLERS', 'SAMPLER_DEFAULTS', 'RECONSTRUCT_TILE', 'resolve_sampler', 'query_grid', 'model_device', 'reconstruct',
+           'size_warning', 'reconstruct_image', 'size_table']
 
 # %% ../nbs/08a_inference.ipynb #f551d119
 SAMPLERS = ("mean",) + tuple(FLOW_SAMPLERS)   # "mean": the posterior mean at t = 0, one evaluation
+SAMPLER_DEFAULTS = {"heun": {}, "seed_sde": {"temperature": 0.5, "quiet_steps": 5}, "seed_ddim": {"eta": 0.3},   # the options the
+                    "reverse_sde": {"gamma": 1.0}, "euler": {}, "rk4": {}, "adaptive": {}}                       # book runs them with
 
 def resolve_sampler(sampler:str|Callable, # a name in SAMPLERS, or a callable with the sampler protocol
                    ) -> tuple: # (name, function or None for "mean")
@@ -124,6 +126,7 @@ def size_warning(model, # a field model; a shipped one carries `info["vs_biharmo
             f"{m:+.2f} dB against biharmonic interpolation ({by['photographs']} photographs, {by['ratio']:.0%} observed); "
             "biharmonic interpolation (mambaflow.metrics.reconstruct_baseline) may serve this image better")
 
+# %% ../nbs/08a_inference.ipynb #04b29b8a
 def reconstruct_image(image, # a PNG/JPEG path, a PIL image or an (H, W[, C]) array (`data.load_image`)
                       mask=None, # observed pixels: a path, PIL image or (H, W) array, white/True = observed (None: random at `ratio`)
                       ratio:float=0.2, # observed fraction of the random mask

@@ -281,6 +281,7 @@ def local_attend(Qh:torch.Tensor, # queries, head-major (B, h, n, d)
         o = o + torch.einsum("bnhk,bnkr,hdr->bnhd", a, r, WV) + bV
     return o.transpose(1, 2)                                        # (B, h, n, d)
 
+# %% ../nbs/07_layers.ipynb #3ff08890
 class LocalCrossAttention(CrossAttention):
     "Cross-attention of each query to its k nearest context points, with a relative-offset embedding on keys/values."
     def __init__(self, dim:int, # query (and output) dimension
@@ -414,6 +415,7 @@ class PerceiverBlock(nn.Module):
         if self.self_attn is not None: x = x + self.self_attn(self.norm_self(x), q_xy)
         return x + self.mlp(self.norm_mlp(x))
 
+# %% ../nbs/07_layers.ipynb #ee111c80
 class Perceiver(nn.Module):
     "Lightweight perceiver (V2): `iters` × [cross-attn to inputs, self-attn among queries, MLP], pre-norm residual, final LN."
     def __init__(self, dim:int, # token dimension
@@ -632,6 +634,7 @@ class MambaConvBlock(nn.Module):
 
 UNET_BLOCKS = ("conv", "naf", "mamba")
 
+# %% ../nbs/07_layers.ipynb #dd428a3c
 class UNetGridEncoder(nn.Module):
     "Multi-scale grid encoder: stem; per scale a block, then down ×2; a bottleneck block; up ×2, skip concatenated, 1×1, block: (B, in_ch, H, W) -> (B, d, H, W)."
     def __init__(self, in_ch:int, d:int,

@@ -260,6 +260,7 @@ class STLPIPSAlex(nn.Module):
 
 _ST_LPIPS = {}   # device -> the model, or None when its weights are unavailable (warned once)
 
+# %% ../nbs/05_metrics.ipynb #75855477
 def st_lpips_model(device="cpu") -> STLPIPSAlex: # in eval mode, no gradients; FileNotFoundError without the wheel
     "The ST-LPIPS (alex) network with the wheel's weights, loaded strictly (every tensor of the file, no other)."
     m = STLPIPSAlex()

@@ -239,6 +239,7 @@ def check_field_call(C:int, ctx_xy, ctx_val, qry_xy, qry_xt, t) -> torch.Tensor:
     if t.ndim == 0: t = t.expand(sz["B"])
     return check_tensor(t.to(qry_xt), "t", (sz["B"],), floating=True, lo=0.0, hi=1.0)
 
+# %% ../nbs/08_models.ipynb #a3757255
 class FieldModel(nn.Module):
     "A field model v(ctx_xy, ctx_val, qry_xy, qry_xt, t) -> velocity (B,Nq,C): V1, V2 or Transformer by `config.arch`."
     def __init__(self, config:ModelConfig):
@@ -312,6 +313,7 @@ class FieldModel(nn.Module):
         if self.config.prediction == "velocity": return out
         return (out - qry_xt) / (1 - t).clamp_min(DATA_PRED_EPS)[:, None, None]   # out is x̂1
 
+# %% ../nbs/08_models.ipynb #3568630c
 def build_model(cfg:ModelConfig|str|dict="local_small", # a config, preset name or config dict
                 seed:int|None=0, # seed of the weight initialisation (None: torch's global RNG)
                 **changes, # config fields to override

@@ -268,6 +268,7 @@ def sample_pf_adaptive(score_fn: Callable, x: torch.Tensor, ts: torch.Tensor, ge
     x, info = ode_adaptive(pf_ode_field(score_fn, sde), x, float(ts[0]), float(ts[-1]), rtol=rtol, atol=atol, callback=callback)
     return (x, info) if return_info else x
 
+# %% ../nbs/02_samplers.ipynb #242812ff
 def _ddim_step(score, x, ab_t, ab_s, eta, z):
     "One DDIM step t -> s from the score at (x, t); z is None for eta = 0 or a noiseless step."
     sig_t = (1 - ab_t).sqrt()
@@ -318,6 +319,7 @@ def langevin_corrector(score_fn: Callable, x: torch.Tensor, t: torch.Tensor, gen
     eps = 2 * alpha * (snr * z_norm / s_norm.clamp_min(1e-12)) ** 2
     return x + eps * s + (2 * eps).sqrt() * z
 
+# %% ../nbs/02_samplers.ipynb #1c22239c
 def sample_pc(score_fn: Callable, x: torch.Tensor, ts: torch.Tensor, generator=None, callback=None, *, sde,
               snr: float = 0.16, # signal-to-noise ratio of the Langevin corrector
               n_corrector: int = 1, # Langevin steps per time step

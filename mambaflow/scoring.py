@@ -14,8 +14,9 @@ from .data import resize_images
 from .metrics import all_metrics, reconstruct_baseline, BASELINES, psnr, hf_energy_ratio, ST_LPIPS_COLUMN
 
 # %% auto #0
-__all__ = ['NO_EFFECT_DB', 't_interval', 'holm', 'score', 'summarize', 'truth_at', 'baselines_at', 'paired_change',
-           'measured_line', 'show_results_folder', 'verdicts', 'verdict_note', 'floor_verdict']
+__all__ = ['NO_EFFECT_DB', 'SHIPPED', 't_interval', 'holm', 'score', 'summarize', 'truth_at', 'baselines_at', 'paired_change',
+           'measured_line', 'show_results_folder', 'verdicts', 'verdict_note', 'floor_verdict', 'shipped_name',
+           'load_model_cfg']
 
 # %% ../nbs/08b_scoring.ipynb #931cc619
 def t_interval(values, # one number per unit (seed or image), e.g. paired differences
@@ -168,8 +169,31 @@ def verdict_note(results:list, # from `verdicts`, or the table rows made from th
 def floor_verdict(margins, # one arm's margin over the floor per unit (e.g. model − biharmonic PSNR per photograph)
                   unit:str="photograph", # what a unit is
                   **kw, # `verdicts`' margin, alpha, conf
-                 ) -> dict: # effect, half, n, p, wins (units with a positive margin), verdict
+                 ) -> dict: # effect, half, n, p, above (beats the floor by its whole interval), wins (units with a positive margin), verdict
     "The one rule on one arm against the floor: `verdicts` on the row whose effect and only arm are the margins."
     d = [float(x) for x in margins]
     v = verdicts([{"effect": d, "arms": [d]}], unit=unit, **kw)[0]
-    return {k: v[k] for k in ("effect", "half", "n", "p", "verdict")} | {"wins": sum(x > 0 for x in d)}
+    return {k: v[k] for k in ("effect", "half", "n", "p", "verdict")} | {"above": v["judged"], "wins": sum(x > 0 for x in d)}
+
+# %% ../nbs/08b_scoring.ipynb #bd56bd28
+SHIPPED = "shipped:"   # the prefix that names a shipped model explicitly
+
+def shipped_name(run) -> str|None:
+    "The shipped model `run` names: 'shipped:NAME' always; a bare NAME only when no such path exists (a path is a path)."
+    from mambaflow.models import pretrained_names
+    if not isinstance(run, str): return None
+    if run.startswith(SHIPPED):
+        name = run[len(SHIPPED):]
+        if name not in pretrained_names(): raise ValueError(f"run: expected a shipped model in {pretrained_names()} after {SHIPPED!r}, got {name!r}")
+        return name
+    return run if run in pretrained_names() and not Path(run).exists() else None
+
+def load_model_cfg(run, device="cpu"):
+    "(model, TrainConfig) of a run folder, a checkpoint (`train.load_model`, EMA weights) or a shipped model (`shipped_name`)."
+    from mambaflow.train import load_model, TrainConfig
+    from mambaflow.models import load_pretrained
+    if (name := shipped_name(run)) is not None:
+        model = load_pretrained(name, device=device); info = model.info
+        if "train_config" not in info: raise ValueError(f"run: the shipped model {run!r} records no train_config")
+        return model, TrainConfig.from_dict(info["train_config"])
+    return load_model(run, device=device)

@@ -156,6 +156,7 @@ def default_chunk_size(batch:int, dim:int, state:int) -> int:
     "Steps per chunk: about 2²⁰ elements of (T, B, D, N) per buffer, between 8 and 256."
     return int(min(256, max(8, 2**20 // max(1, batch * dim * state))))
 
+# %% ../nbs/06_ssm.ipynb #0d83ed39
 class _ChunkedScan(torch.autograd.Function):
     "h_t = exp(Δ_t A) h_{t-1} + Δ_t u_t B_t, y_t = C_t·h_t; time-major chunks, reverse-time backward."
     @staticmethod
@@ -393,6 +394,7 @@ class ResidualBlock(nn.Module):
         y, conv_state, ssm_state = self.mixer.step(self.norm(x), conv_state, ssm_state)
         return x + y, conv_state, ssm_state
 
+# %% ../nbs/06_ssm.ipynb #1b8dcb4e
 class MambaStack(nn.Module):
     "n_layers residual Mamba blocks and a final RMSNorm: mamba-ssm's MixerModel without the embedding."
     def __init__(self, d_model:int, # model width
@@ -556,6 +558,7 @@ def _estimated_gb(backend, B, D, L, N) -> float:
     if backend == "pscan": return 8 * B * D * 2 ** math.ceil(math.log2(max(L, 2))) * N * 4 / 2**30
     return (4 * B * D * N * default_chunk_size(B, D, N) + 14 * B * D * L) * 4 / 2**30
 
+# %% ../nbs/06_ssm.ipynb #57145f71
 def benchmark_scan(Ls:tuple=(256, 1228, 4096), # sequence lengths
                    Ds:tuple=(256, 512), # channels (d_inner)
                    B:int=8, N:int=16, # batch, state size

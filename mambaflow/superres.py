@@ -15,8 +15,8 @@ from .data import Observations, observe, resize_images, embedded_images, embedde
 from .flow import field_velocity
 from .inference import reconstruct
 from .models import ModelConfig, build_model, get_config, set_query_chunks
-from .scoring import truth_at, score, summarize
-from .evaluate import compare_samplers, rebuild_model, load_model_cfg, shipped_name, run_test_images, TABLE_COLS
+from .scoring import truth_at, score, summarize, load_model_cfg, shipped_name
+from .evaluate import compare_samplers, rebuild_model, run_test_images, TABLE_COLS
 
 # %% auto #0
 __all__ = ['estimate_memory_mb', 'bench_velocity', 'bench_velocity_subprocess', 'fit_chunk', 'plan_chunks', 'superres',
@@ -308,15 +308,15 @@ def superres_cli(args) -> int: # parsed `add_superres_args` namespace
     plan = plan_chunks(model.config, nc, args.resolutions, len(images), args.budget_mb, args.chunk, args.attn_chunk)   # as the library: refuses past the budget
     chunk = min((c for c, _ in plan.values() if c is not None), default=None)
     res = superres_table(model, images, highres, tuple(args.resolutions), tuple(args.samplers), args.steps, cfg.ratio,
-                         args.seed, chunk=chunk, label=cfg.model, progress=not getattr(args, "no_progress", False))
-    text = (f"# Zero-shot super-resolution: {cfg.model} ({Path(args.run_dir).name})\n\n- {source}\n"
+                         args.seed, chunk=chunk, label=cfg.name, progress=not getattr(args, "no_progress", False))
+    text = (f"# Zero-shot super-resolution: {cfg.name} ({Path(args.run_dir).name})\n\n- {source}\n"
             f"- {cfg.ratio:.0%} of the 32² pixels observed; chunk {chunk}; attention chunk {args.attn_chunk}; config changes {changes or 'none'}\n\n")
     text += format_table(res["rows"], ".4g", columns=[c for c in TABLE_COLS if c != "PSNR hidden"]) + "\n"
     with output_set(out) as w:            # the whole set, or (killed, failed) the previous one untouched
         atomic_write_text(w / "superres_results.txt", text)
         fig = superres_figure(res); atomic_savefig(fig, w / "superres.png", dpi=60); plt.close(fig)
         if args.bench:
-            rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.model)
+            rows = bench_variants(model.config, {"as loaded": {"chunk": chunk, "attn_chunk": args.attn_chunk}}, tuple(sorted({32, *args.resolutions})), label=cfg.name)
             atomic_write_text(w / "scaling.txt", format_table(rows, ".4g") + "\n")
             fig = scaling_figure(rows, args.budget_mb); atomic_savefig(fig, w / "scaling.png", dpi=60); plt.close(fig)
     print(text); print(f"wrote {Path(out).name}/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv, json, math, os, random, signal, sys, threading, time, copy, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import torch
 import torch.nn as nn
@@ -23,8 +24,9 @@ from .inference import reconstruct
 # %% auto #0
 __all__ = ['LOSS_SPACES', 'PRESET_RECIPES', 'CKPT_VERSION', 'SCHEDULE_FIELDS', 'RESUME_FREE_FIELDS', 'METRIC_FIELDS',
            'FINETUNE_LR', 'flow_noise', 'flow_matching_loss', 'lr_factor', 'EMA', 'TrainConfig', 'seed_config',
-           'load_data', 'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'TrainState',
-           'RunLock', 'run_lock', 'train', 'TrainingInterrupted', 'step_seconds', 'calibrate_steps', 'fit_to_budget',
+           'load_data', 'validate', 'read_checkpoint', 'load_model', 'resume_changes', 'read_metrics', 'RunLock',
+           'run_lock', 'TrainState', 'Callback', 'Validation', 'Figures', 'MetricsLog', 'Checkpoints',
+           'default_callbacks', 'train', 'TrainingInterrupted', 'step_seconds', 'calibrate_steps', 'fit_to_budget',
            'time_steps']
 
 # %% ../nbs/09_training.ipynb #973a9276
@@ -95,7 +97,7 @@ PRESET_RECIPES = {   # training settings a preset was designed with (`09a_field_
 @dataclass
 class TrainConfig:
     "Everything a training run needs; saved as config.json with the run."
-    model:str = "local_small"            # preset name (see models.PRESETS)
+    model:str|ModelConfig = "local_small"   # a preset name (see models.PRESETS) or a whole ModelConfig
     model_overrides:dict = field(default_factory=dict)  # ModelConfig fields to change
     init:str|None = None                 # start from these weights: a run folder or checkpoint, or shipped:NAME (None: random)
     data:str = "embedded"                # embedded | cifar10:<path> | folder:<path> | synthetic:<kind>
@@ -145,8 +147,9 @@ class TrainConfig:
             if not ok: raise ValueError(f"{k}: expected {what}, got {getattr(self, k)!r}")
         if self.batch_size % self.grad_accum:
             raise ValueError(f"batch_size: expected a multiple of grad_accum={self.grad_accum}, got {self.batch_size}")
-        if self.model not in PRESETS:
-            raise ValueError(f"model: expected a preset in {sorted(PRESETS)}, got {self.model!r}")
+        if isinstance(self.model, dict): self.model = ModelConfig.from_dict(self.model)   # a config read back from JSON
+        if not isinstance(self.model, (str, ModelConfig)) or (isinstance(self.model, str) and self.model not in PRESETS):
+            raise ValueError(f"model: expected a preset in {sorted(PRESETS)} or a ModelConfig, got {self.model!r}")
         self.model_config()                                  # the overrides must make a valid ModelConfig
 
     @classmethod
@@ -154,7 +157,7 @@ class TrainConfig:
                    **kw, # any other field (wins over the recipe)
                   ) -> "TrainConfig":
         "The configuration a preset was designed with (`PRESET_RECIPES`), with `kw` on top."
-        return cls(model=model, **{**PRESET_RECIPES.get(model, {}), **kw})
+        return cls(model=model, **{**(PRESET_RECIPES.get(model, {}) if isinstance(model, str) else {}), **kw})
 
     def to_json(self) -> str: return json.dumps(asdict(self), indent=2)
     @classmethod
@@ -164,7 +167,12 @@ class TrainConfig:
         if unknown: raise ValueError(f"config: unknown keys {sorted(unknown)}")
         return cls(**d)
     def model_config(self) -> ModelConfig:
+        "The architecture: the preset (or the config given whole) with `model_overrides` on top."
         return get_config(self.model, **self.model_overrides)
+    @property
+    def name(self) -> str:
+        "The model's name in tables and titles: the preset's, or the architecture of a config given whole."
+        return self.model if isinstance(self.model, str) else f"{self.model.arch} (own config)"
     def loss_space(self) -> str:
         "The loss's space: `loss`, or with loss='auto' the space the model predicts in."
         return self.model_config().prediction if self.loss == "auto" else self.loss
@@ -287,10 +295,11 @@ def resume_changes(recorded:dict, # the run's recorded TrainConfig (a checkpoint
                   ) -> list: # "field (recorded a, requested b)" for each change a resume refuses
     "The changes from a run's recorded configuration that a resume refuses: all but `RESUME_FREE_FIELDS`."
     rec = {**asdict(TrainConfig(model=cfg.model)), **recorded}   # fields added since the run was recorded: their defaults
+    same_model = lambda a, b: a == b or (not isinstance(a, str) and not isinstance(b, str) and get_config(a) == get_config(b))
     free, out = {x.split()[0] for x in RESUME_FREE_FIELDS} - {"device"}, []   # the device: only on the same kind, below
     for f in dataclasses.fields(TrainConfig):
         a, b = rec.get(f.name), getattr(cfg, f.name)
-        if f.name in free or a == b: continue
+        if f.name in free or a == b or (f.name == "model" and same_model(a, b)): continue
         if f.name == "device" and device_type is not None and resolve_device(b).type == device_type: continue
         out.append(f"{f.name} (recorded {a!r}, requested {b!r})")
     return out
@@ -312,16 +321,6 @@ def read_metrics(run) -> list:
     "Rows of a run's metrics.csv as dicts of floats (empty strings become NaN)."
     with open(Path(run) / "metrics.csv", newline="") as f:
         return [{k: float(v) if v not in ("", None) else float("nan") for k, v in r.items()} for r in csv.DictReader(f)]
-
-from typing import NamedTuple
-class TrainState(NamedTuple):
-    "What a training hook sees after an optimizer step."
-    step:int # optimizer steps done
-    loss:float # this step's loss
-    model:nn.Module # the trained model
-    ema:nn.Module # its exponential moving average
-    row:dict|None # the metrics row logged at this step (None if none)
-    out:Path # the run folder
 
 # %% ../nbs/09_training.ipynb #3cd31652
 def _val_figure(model, val_ds, n:int=6):
@@ -383,24 +382,121 @@ def run_lock(out) -> RunLock:
         return RunLock(lock, fd)
     raise FileExistsError(f"out: could not take {str(lock)!r}")
 
+# %% ../nbs/09_training.ipynb #bda00f2d
+@dataclass
+class TrainState:
+    "What a callback sees after an optimizer step (a callback may add to `row` and raise `best`)."
+    cfg:TrainConfig                 # the run's configuration (its schedule fitted, with a time budget)
+    out:Path|None                   # the run folder (None: a run without one)
+    rank:int                        # this process's rank (0 without DDP)
+    model:nn.Module                 # the trained model
+    ema:nn.Module                   # its exponential moving average (what validation scores and `load_model` loads)
+    val_ds:SparseFieldDataset|None  # the validation set (None: none)
+    save:Callable                   # save(path): a checkpoint of this step (refused if any weight is non-finite)
+    write:Callable                  # write(text): a line under the progress bar
+    step:int = 0                    # optimizer steps done
+    end:int = 0                     # the step this call stops at (the run's last, or `stop_after`'s)
+    final:bool = False              # the run's last step (max_steps, or the time budget spent)
+    loss:float = float("nan")       # this step's loss
+    row:dict|None = None            # this step's metrics row (every cfg.log_every steps, else None)
+    best:float = -float("inf")      # the best validation PSNR so far (checkpoints keep it)
+    elapsed0:float = 0.0            # seconds of the run before this call (a resume continues the clock)
+    t_start:float = 0.0             # time.time() when this call's loop started
+    @property
+    def elapsed_s(self) -> float: return self.elapsed0 + time.time() - self.t_start
+
+class Callback:
+    """Something `train` does beside the optimizer step: `start(state)` once before the first step, `__call__(state)`
+    after every step, `stop(state)` when the run stops before its end (the time budget, Ctrl-C). Callbacks run in
+    `order`; a plain function `f(state)` is a callback with order 50 and no start or stop."""
+    order, needs_folder = 50, False
+    def start(self, state:TrainState): pass
+    def __call__(self, state:TrainState): pass
+    def stop(self, state:TrainState): pass
+
+# %% ../nbs/09_training.ipynb #243e66f9
+def _every(every) -> int:
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1: raise ValueError(f"every: expected an int >= 1, got {every!r}")
+    return every
+
+def _due(every:int, s:TrainState) -> bool:
+    "Every `every` steps, and at the run's last step unless switched off (every > max_steps)."
+    return s.step % every == 0 or (s.final and every <= s.cfg.max_steps)
+
+class Validation(Callback):
+    "Score the EMA weights on the validation set (`validate`) into the row; write `best.pt` on a new best (with a run folder)."
+    order = 10
+    def __init__(self, every:int): self.every = _every(every)
+    def __call__(self, s):
+        if s.rank != 0 or s.val_ds is None or not _due(self.every, s): return
+        v = validate(s.ema, s.val_ds)
+        s.row = {**(s.row or {"step": s.step, "elapsed_s": s.elapsed_s}), **v}
+        if v["val_psnr"] > s.best:
+            s.best = v["val_psnr"]
+            if s.out is not None: s.save(s.out / "best.pt")
+        s.write(f"step {s.step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
+
+class Figures(Callback):
+    "Observed pixels, posterior mean and truth of the first validation images, saved as figures/val_STEP.png."
+    order, needs_folder = 20, True
+    def __init__(self, every:int): self.every = _every(every)
+    def start(self, s):
+        if s.rank == 0: (s.out / "figures").mkdir(exist_ok=True)
+    def __call__(self, s):
+        if s.rank != 0 or s.val_ds is None or not _due(self.every, s): return
+        import matplotlib.pyplot as plt
+        fig = _val_figure(s.ema, s.val_ds); atomic_savefig(fig, s.out / "figures" / f"val_{s.step:06d}.png", dpi=80); plt.close(fig)
+
+class MetricsLog(Callback):
+    "Append each row to metrics.csv; on start, drop the rows after the checkpoint's step (a killed run may have logged more)."
+    order, needs_folder = 30, True
+    def start(self, s):
+        if s.rank == 0: _rewrite_metrics(s.out / "metrics.csv", s.step)
+    def __call__(self, s):
+        if s.rank != 0 or s.row is None: return
+        with open(s.out / "metrics.csv", "a") as f:
+            f.write(",".join("" if s.row.get(k) is None else (f"{s.row[k]:.6g}" if isinstance(s.row[k], float) else str(s.row[k]))
+                             for k in METRIC_FIELDS) + "\n")
+
+class Checkpoints(Callback):
+    "latest.pt every `every` steps, at the call's last step, and when the run stops early: what a resume continues from."
+    order, needs_folder = 40, True
+    def __init__(self, every:int): self.every = _every(every)
+    def __call__(self, s):
+        if s.step % self.every == 0 or s.step == s.end: s.save(s.out / "latest.pt")
+    def stop(self, s): s.save(s.out / "latest.pt")
+
+def default_callbacks(cfg:TrainConfig, # their cadences: val_every, fig_every, ckpt_every (rows: log_every)
+                      folder:bool=True, # False: only those that write nothing (validation)
+                     ) -> list:
+    "What `train` does when it is given no callbacks: validation, figures, the metrics log and checkpoints."
+    cbs = [Validation(cfg.val_every), Figures(cfg.fig_every), MetricsLog(), Checkpoints(cfg.ckpt_every)]
+    return [c for c in cbs if folder or not c.needs_folder]
+
+# %% ../nbs/09_training.ipynb #88bd49a9
 def train(cfg:TrainConfig, # the run's configuration
-          out, # run folder
+          out=None, # run folder (None: train without one; then nothing is written and there is nothing to resume)
           resume:bool=False, # continue from out/latest.pt
           stop_after:int|None=None, # stop (with a checkpoint) after this many steps of this call; None = run to the end
           minutes:float|None=None, # a time budget: the schedule is fitted to it (`fit_to_budget`); on resume, the recorded one
           model:nn.Module|None=None, # train this model instead of building cfg.model (e.g. an experiment's variant)
           data:tuple|None=None, # (train SparseFieldDataset, validation SparseFieldDataset or None) instead of cfg.data's
-          hooks:tuple=(), # callables hook(state) after every optimizer step (state: step, loss, model, ema, row, out)
+          callbacks=None, # Callbacks and functions f(state) run after every step; None: `default_callbacks` of the run's schedule
          ) -> dict:
     "Train a model with flow matching; returns a summary dict (steps, final loss, best PSNR, run folder). One run per folder (`run_lock`)."
-    if not isinstance(out, (str, os.PathLike)) or not str(out).strip():
-        raise ValueError(f"out: expected a run folder path, got {out!r}")
+    if out is not None and (not isinstance(out, (str, os.PathLike)) or not str(out).strip()):
+        raise ValueError(f"out: expected a run folder path or None, got {out!r}")
+    for c in (() if callbacks is None else callbacks):
+        if not callable(c): raise TypeError(f"callbacks: expected Callbacks or functions f(state), got {c!r}")
+        if out is None and getattr(c, "needs_folder", False):
+            raise ValueError(f"callbacks: {type(c).__name__} writes into the run folder, and out is None; give out or leave it out")
+    if resume and out is None: raise ValueError("out: expected the run folder to resume, got None")
     if resume and not (Path(out) / "latest.pt").is_file():      # before the lock, which would create the folder
         raise FileNotFoundError(f"resume: no latest.pt in {str(out)!r}")
-    fresh = not Path(out).exists()
-    lock, done = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else None, False
+    fresh = out is not None and not Path(out).exists()
+    lock, done = run_lock(out) if out is not None and int(os.environ.get("RANK", "0")) == 0 else None, False
     try:
-        summary = _train(cfg, Path(out), resume, stop_after, minutes, model, data, hooks); done = True
+        summary = _train(cfg, None if out is None else Path(out), resume, stop_after, minutes, model, data, callbacks); done = True
         return summary
     finally:
         if lock is not None: lock.release()
@@ -420,23 +516,46 @@ def _init_weights(model:nn.Module, init:str):
 class TrainingInterrupted(KeyboardInterrupt):
     "Ctrl-C during `train`: the step in flight was finished and checkpointed; the message says how to resume."
 
-def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
-    "The body of `train`, inside the run folder's lock."
-    import matplotlib; import matplotlib.pyplot as plt
-    out, latest, ck = Path(out), Path(out) / "latest.pt", None
-    device = resolve_device(cfg.device)            # a missing CUDA fails here, before any data loads
-    if resume:      # every check before anything is written: a refused resume leaves the folder as it was
-        ck = read_checkpoint(latest)
-        rec = ck["train_config"]
-        if minutes is not None:   # the run's calibrated schedule, not a new calibration; a different budget is refused below
-            cfg = dataclasses.replace(cfg, **{k: rec[k] for k in SCHEDULE_FIELDS if k in rec and k != "max_minutes"},
-                                      max_minutes=float(minutes))
-        changed = resume_changes(rec, cfg, ck.get("device_type"))
-        if changed:
-            raise ValueError(f"resume: {str(out)!r} holds a run recorded with other settings, and a resume continues it exactly: "
-                             + "; ".join(changed) + f". Start a new run in another folder to change them (a resume may change "
-                             f"only {', '.join(RESUME_FREE_FIELDS)})")
-    elif latest.is_file():
+# %% ../nbs/09_training.ipynb #615e2bdf
+def _resume_config(cfg, out, minutes) -> tuple:
+    "(the configuration to run, the checkpoint resumed or None); a resume that would change the run is refused here, before anything is written."
+    ck = read_checkpoint(Path(out) / "latest.pt")
+    rec = ck["train_config"]
+    if minutes is not None:   # the run's calibrated schedule, not a new calibration; a different budget is refused below
+        cfg = dataclasses.replace(cfg, **{k: rec[k] for k in SCHEDULE_FIELDS if k in rec and k != "max_minutes"},
+                                  max_minutes=float(minutes))
+    changed = resume_changes(rec, cfg, ck.get("device_type"))
+    if changed:
+        raise ValueError(f"resume: {str(out)!r} holds a run recorded with other settings, and a resume continues it exactly: "
+                         + "; ".join(changed) + f". Start a new run in another folder to change them (a resume may change "
+                         f"only {', '.join(RESUME_FREE_FIELDS)})")
+    return cfg, ck
+
+def _check_data(cfg, train_ds, val_ds, model):
+    "Refuse, before the first step, data the run cannot train on or validate (wrong type, empty, channels, sizes, query counts)."
+    if not isinstance(train_ds, SparseFieldDataset):
+        raise TypeError(f"data: expected (SparseFieldDataset, SparseFieldDataset or None), got {type(train_ds).__name__} first")
+    if len(train_ds) == 0: raise ValueError(f"data: expected at least 1 training image, got an empty training set ({cfg.data!r})")
+    if val_ds is not None and len(val_ds) == 0: raise ValueError("data: expected a validation set of at least 1 image or None, got an empty one")
+    want_c = (cfg.model_config() if model is None else getattr(model, "config", None))
+    want_c, got_c = getattr(want_c, "channels", None), train_ds.image(0).shape[-1]
+    if want_c is not None and want_c != got_c:
+        raise ValueError(f"data: expected images with the model's {want_c} channel(s) (model={cfg.name!r}), got {got_c} in "
+                         f"{cfg.data!r}; set the model's channels (--model-set channels={got_c}, model_overrides)")
+    for ds in (train_ds, val_ds):
+        if ds is None: continue
+        x = ds.image(0)
+        try: ssim(x[None], x[None])
+        except ValueError as e: raise ValueError(f"data: the images of {cfg.data!r} are {x.shape[0]}x{x.shape[1]} pixels and "
+                                                 f"validation cannot score them ({e})") from None
+        ds.batch([0])                        # a query count the image size cannot give is refused here, not at step one
+
+# %% ../nbs/09_training.ipynb #4b5c1281
+def _train(cfg, out, resume, stop_after, minutes, model, data, callbacks) -> dict:
+    "The body of `train`, inside the run folder's lock (if any)."
+    device, ck = resolve_device(cfg.device), None            # a missing CUDA fails here, before any data loads
+    if resume: cfg, ck = _resume_config(cfg, out, minutes)
+    elif out is not None and (out / "latest.pt").is_file():
         raise FileExistsError(f"out: {str(out)!r} already holds a run; pass resume=True (--resume) or choose another folder")
     elif minutes is not None:
         if int(os.environ.get("WORLD_SIZE", "1")) > 1:
@@ -458,62 +577,46 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
         raise ValueError(f"resume: the images of {cfg.data!r} changed since the run in {str(out)!r} was recorded (content hash "
                          f"{ck['data_fingerprint']}, now {fingerprint}: images added, removed or modified), and a resume continues "
                          "the run on the same images; restore them, or start a new run in another folder")
-    if not isinstance(train_ds, SparseFieldDataset):
-        raise TypeError(f"data: expected (SparseFieldDataset, SparseFieldDataset or None), got {type(train_ds).__name__} first")
-    if len(train_ds) == 0: raise ValueError(f"data: expected at least 1 training image, got an empty training set ({cfg.data!r})")
-    if val_ds is not None and len(val_ds) == 0: raise ValueError("data: expected a validation set of at least 1 image or None, got an empty one")
-    want_c = (cfg.model_config() if model is None else getattr(model, "config", None))
-    want_c, got_c = getattr(want_c, "channels", None), train_ds.image(0).shape[-1]
-    if want_c is not None and want_c != got_c:
-        raise ValueError(f"data: expected images with the model's {want_c} channel(s) (model={cfg.model!r}), got {got_c} in "
-                         f"{cfg.data!r}; set the model's channels (--model-set channels={got_c}, model_overrides)")
-    for ds in (train_ds, val_ds):          # sizes that cannot be trained on or validated: refused before the first step
-        if ds is None: continue
-        x = ds.image(0)
-        try: ssim(x[None], x[None])
-        except ValueError as e: raise ValueError(f"data: the images of {cfg.data!r} are {x.shape[0]}x{x.shape[1]} pixels and "
-                                                 f"validation cannot score them ({e})") from None
-        ds.batch([0])                        # a query count the image size cannot give is refused here, not at step one
+    _check_data(cfg, train_ds, val_ds, model)
     model = (build_model(cfg.model_config()) if model is None else model).to(device)
     if cfg.init is not None and not resume: _init_weights(model, cfg.init)   # fine-tuning: a resume has its own weights
     model_config = model.config.to_dict() if isinstance(getattr(model, "config", None), ModelConfig) else None
     ema = EMA(model, cfg.ema_decay)
     opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.99))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup_steps, cfg.max_steps, cfg.min_lr_ratio))
-    step, best, elapsed0 = 0, -float("inf"), 0.0
+
+    def save(path):   # a checkpoint of this step: everything an exact resume needs
+        if rank != 0: return
+        bad = [n for n, p in list(model.named_parameters()) + list(ema.model.named_parameters()) if not bool(torch.isfinite(p).all())]
+        if bad:   # never replace a finite checkpoint by a diverged one
+            raise FloatingPointError(f"training diverged at step {st.step}: non-finite parameters ({bad[0]}, ...); "
+                                     f"{str(path)!r} was not written (lower lr={cfg.lr} or check the data)")
+        atomic_torch_save({"version": CKPT_VERSION, "model": model.state_dict(), "ema": ema.state_dict(),
+                           "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": st.step,
+                           "data_position": {"step": st.step, "samples_seen": st.step * B}, "data_fingerprint": fingerprint,
+                           "rng": _rng_state(), "best_psnr": st.best, "elapsed_s": st.elapsed_s,
+                           "train_config": asdict(cfg), "model_config": model_config, "device_type": device.type}, path)
+
+    st = TrainState(cfg, out, rank, model, ema.model, val_ds, save, tqdm.write)
     if resume:
         if model_config is not None and get_config(ck["model_config"]).to_dict() != model_config:   # older checkpoints lack newer fields
-            raise ValueError(f"resume: {str(latest)!r} holds another architecture than cfg.model={cfg.model!r}")
-        _load_weights(model, ck["model"], latest); ema.load_state_dict(ck["ema"])
+            raise ValueError(f"resume: {str(out / 'latest.pt')!r} holds another architecture than cfg.model={cfg.name!r}")
+        _load_weights(model, ck["model"], out / "latest.pt"); ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
-        step, best, elapsed0 = ck["step"], ck["best_psnr"], ck.get("elapsed_s", 0.0)
+        st.step, st.best, st.elapsed0 = ck["step"], ck["best_psnr"], ck.get("elapsed_s", 0.0)
         _set_rng_state(ck["rng"])
-    if rank == 0:
-        out.mkdir(parents=True, exist_ok=True); (out / "figures").mkdir(exist_ok=True)
-        atomic_write_text(out / "config.json", cfg.to_json())
-        _rewrite_metrics(out / "metrics.csv", step if resume else -1)
+    if rank == 0 and out is not None: atomic_write_text(out / "config.json", cfg.to_json())
+    if callbacks is None: callbacks = default_callbacks(cfg, folder=out is not None)   # the cadences of the schedule run (a budget's)
+    callbacks = sorted(callbacks, key=lambda c: getattr(c, "order", 50))
+    for c in callbacks: getattr(c, "start", lambda s: None)(st)
     fwd_model = model
     if world > 1:
         fwd_model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     if cfg.compile: fwd_model = torch.compile(fwd_model)
-    amp = cfg.amp and device.type == "cuda"
-    space = cfg.loss_space()
-
-    def checkpoint(path):
-        if rank != 0: return
-        bad = [n for n, p in list(model.named_parameters()) + list(ema.model.named_parameters()) if not bool(torch.isfinite(p).all())]
-        if bad:   # never replace a finite checkpoint by a diverged one
-            raise FloatingPointError(f"training diverged at step {step}: non-finite parameters ({bad[0]}, ...); "
-                                     f"{str(path)!r} was not written (lower lr={cfg.lr} or check the data)")
-        atomic_torch_save({"version": CKPT_VERSION, "model": model.state_dict(), "ema": ema.state_dict(),
-                           "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
-                           "data_position": {"step": step, "samples_seen": step * B}, "data_fingerprint": fingerprint, "rng": _rng_state(),
-                           "best_psnr": best, "elapsed_s": elapsed0 + time.time() - t_start,
-                           "train_config": asdict(cfg), "model_config": model_config, "device_type": device.type}, path)
-
-    end = cfg.max_steps if stop_after is None else min(cfg.max_steps, step + stop_after)
-    bar = tqdm(total=cfg.max_steps, initial=step, disable=not (cfg.progress and rank == 0), desc="train", dynamic_ncols=True)
-    t_start, t_last, n_since, loss_sum, step_time, step_first = time.time(), time.time(), 0, 0.0, 0.0, step
+    amp, space = cfg.amp and device.type == "cuda", cfg.loss_space()
+    st.end = cfg.max_steps if stop_after is None else min(cfg.max_steps, st.step + stop_after)
+    bar = tqdm(total=cfg.max_steps, initial=st.step, disable=not (cfg.progress and rank == 0), desc="train", dynamic_ncols=True)
+    st.t_start = t_last = time.time(); n_since, loss_sum, step_time, step_first = 0, 0.0, 0.0, st.step
     model.train()
     interrupted, old_handler = [], None
     if threading.current_thread() is threading.main_thread():   # Ctrl-C: finish the step, checkpoint, stop with one line
@@ -522,10 +625,10 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
             interrupted.append(True)
         old_handler = signal.signal(signal.SIGINT, on_sigint)
     try:
-        while step < end:
+        while st.step < st.end:
             t_step = time.perf_counter()
-            batch = train_ds.step_batch(step, B)
-            x0, t = flow_noise(step, cfg.seed, tuple(batch["qry_val"].shape), t_zero_frac=cfg.t_zero_frac)
+            batch = train_ds.step_batch(st.step, B)
+            x0, t = flow_noise(st.step, cfg.seed, tuple(batch["qry_val"].shape), t_zero_frac=cfg.t_zero_frac)
             batch["x0"], batch["t"] = x0, t
             mine = _slice_batch(batch, rank * per_rank, (rank + 1) * per_rank, device)
             opt.zero_grad(set_to_none=True)
@@ -539,58 +642,50 @@ def _train(cfg, out, resume, stop_after, minutes, model, data, hooks) -> dict:
                 loss.backward()
                 loss_step += loss.detach()
             gn = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
-            opt.step(); sched.step(); ema.update(model, step)
+            opt.step(); sched.step(); ema.update(model, st.step)
             if world > 1: dist.all_reduce(loss_step); loss_step /= world
-            step += 1; n_since += 1; loss_sum += float(loss_step)
-            if step > step_first + 1: step_time += time.perf_counter() - t_step   # the first step warms up
-            if not math.isfinite(float(loss_step)):
-                raise FloatingPointError(f"loss became {float(loss_step)} at step {step}: lower lr ({cfg.lr}) or check the data")
-            row = None
-            if step % cfg.log_every == 0 or step == end:
+            st.step += 1; n_since += 1; loss_sum += float(loss_step); st.loss = float(loss_step)
+            if st.step > step_first + 1: step_time += time.perf_counter() - t_step   # the first step warms up
+            if not math.isfinite(st.loss):
+                raise FloatingPointError(f"loss became {st.loss} at step {st.step}: lower lr ({cfg.lr}) or check the data")
+            st.row = None
+            if st.step % cfg.log_every == 0 or st.step == st.end:
                 now = time.time()
-                row = {"step": step, "loss": loss_sum / n_since, "lr": opt.param_groups[0]["lr"], "grad_norm": float(gn),
-                       "samples_per_s": n_since * B / max(now - t_last, 1e-9), "elapsed_s": elapsed0 + now - t_start}
-                bar.set_postfix(loss=f"{row['loss']:.4f}", sps=f"{row['samples_per_s']:.0f}")
+                st.row = {"step": st.step, "loss": loss_sum / n_since, "lr": opt.param_groups[0]["lr"], "grad_norm": float(gn),
+                          "samples_per_s": n_since * B / max(now - t_last, 1e-9), "elapsed_s": st.elapsed_s}
+                bar.set_postfix(loss=f"{st.row['loss']:.4f}", sps=f"{st.row['samples_per_s']:.0f}")
                 t_last, n_since, loss_sum = now, 0, 0.0
-            time_up = cfg.max_minutes is not None and elapsed0 + time.time() - t_start > 60 * cfg.max_minutes
+            time_up = cfg.max_minutes is not None and st.elapsed_s > 60 * cfg.max_minutes
             if cfg.max_minutes is not None and world > 1:   # every rank must stop at the same step
                 flag = torch.tensor(float(time_up), device=device); dist.all_reduce(flag, op=dist.ReduceOp.MAX); time_up = bool(flag)
-            final = step == cfg.max_steps or time_up          # validation and figure at the end, unless switched off (every > max_steps)
-            if rank == 0 and val_ds is not None and (step % cfg.val_every == 0 or (final and cfg.val_every <= cfg.max_steps)):
-                v = validate(ema.model, val_ds)
-                row = {**(row or {"step": step, "elapsed_s": elapsed0 + time.time() - t_start}), **v}
-                if v["val_psnr"] > best: best = v["val_psnr"]; checkpoint(out / "best.pt")
-                bar.write(f"step {step}: val PSNR {v['val_psnr']:.2f} dB, SSIM {v['val_ssim']:.3f}")
-            if rank == 0 and val_ds is not None and (step % cfg.fig_every == 0 or (final and cfg.fig_every <= cfg.max_steps)):
-                fig = _val_figure(ema.model, val_ds); atomic_savefig(fig, out / "figures" / f"val_{step:06d}.png", dpi=80); plt.close(fig)
-            if rank == 0 and row is not None:
-                with open(out / "metrics.csv", "a") as f:
-                    f.write(",".join("" if row.get(k) is None else (f"{row[k]:.6g}" if isinstance(row[k], float) else str(row[k]))
-                                     for k in METRIC_FIELDS) + "\n")
-            if step % cfg.ckpt_every == 0 or step == end: checkpoint(latest)
-            if hooks:
-                state = TrainState(step, float(loss_step), model, ema.model, row, out)
-                for h in hooks: h(state)
+            st.final = st.step == cfg.max_steps or time_up
+            for c in callbacks: c(st)
             bar.update(1)
-            if time_up:
-                checkpoint(latest); bar.write(f"stopping at step {step}: max_minutes={cfg.max_minutes} reached"); break
+            if time_up or interrupted:
+                for c in callbacks: getattr(c, "stop", lambda s: None)(st)
+            if time_up: bar.write(f"stopping at step {st.step}: max_minutes={cfg.max_minutes} reached"); break
             if interrupted:
-                checkpoint(latest); bar.close()
-                raise TrainingInterrupted(f"interrupted at step {step}: {latest.name} written in {out.name}/; "
-                                          f"continue with --resume (train(..., resume=True)), exactly where it stopped")
+                bar.close(); saved = any(isinstance(c, Checkpoints) for c in callbacks)
+                raise TrainingInterrupted(f"interrupted at step {st.step}: " + (
+                    f"latest.pt written in {out.name}/; continue with --resume (train(..., resume=True)), exactly where it stopped"
+                    if saved else "no checkpoint was asked for, so nothing was saved"))
     finally:
         if old_handler is not None: signal.signal(signal.SIGINT, old_handler)
     bar.close()
-    sec_per_step = step_time / (step - step_first - 1) if step > step_first + 1 else float("nan")
-    if world > 1:
-        flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
-        gathered = [torch.empty_like(flat) for _ in range(world)]; dist.all_gather(gathered, flat)
-        if rank == 0:
-            spread = max(float((g - gathered[0]).abs().max()) for g in gathered)
-            atomic_write_text(out / "ddp_check.json", json.dumps({"world_size": world, "max_param_diff_across_ranks": spread}))
-        dist.barrier()
+    if world > 1: _check_ranks_agree(model, rank, world, out)
     model.eval()
-    return {"steps": step, "best_psnr": best, "out": str(out), "params": count_parameters(model), "sec_per_step": sec_per_step}
+    sec_per_step = step_time / (st.step - step_first - 1) if st.step > step_first + 1 else float("nan")
+    return {"steps": st.step, "best_psnr": st.best, "out": None if out is None else str(out), "params": count_parameters(model),
+            "sec_per_step": sec_per_step}
+
+def _check_ranks_agree(model, rank, world, out):
+    "After a DDP run: the largest parameter difference across ranks (0 when the ranks stayed in step), in out/ddp_check.json."
+    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    gathered = [torch.empty_like(flat) for _ in range(world)]; dist.all_gather(gathered, flat)
+    if rank == 0 and out is not None:
+        spread = max(float((g - gathered[0]).abs().max()) for g in gathered)
+        atomic_write_text(out / "ddp_check.json", json.dumps({"world_size": world, "max_param_diff_across_ranks": spread}))
+    dist.barrier()
 
 # %% ../nbs/09_training.ipynb #f1e7a0c2
 FINETUNE_LR = 1e-4   # peak learning rate when starting from trained weights (a tenth of TrainConfig.lr)
@@ -600,12 +695,9 @@ def step_seconds(cfg:TrainConfig, # the configuration to time
                  probe:int=6, # timed steps (after one warm-up step)
                 ) -> float:
     "Seconds per optimizer step of this configuration on this machine, measured by `train` itself."
-    import tempfile
-    with tempfile.TemporaryDirectory() as d:
-        c = dataclasses.replace(cfg, max_steps=probe + 1, val_every=10**9, ckpt_every=10**9, fig_every=10**9,
-                                progress=False, max_minutes=None)
-        try: return train(c, Path(d) / "probe")["sec_per_step"]
-        except TrainingInterrupted: raise KeyboardInterrupt("interrupted while timing the steps (the budget's calibration); nothing was written") from None
+    c = dataclasses.replace(cfg, max_steps=probe + 1, progress=False, max_minutes=None)
+    try: return train(c, None, callbacks=())["sec_per_step"]          # bare steps: no folder, no validation, no checkpoint
+    except TrainingInterrupted: raise KeyboardInterrupt("interrupted while timing the steps (the budget's calibration); nothing was written") from None
 
 def calibrate_steps(cfg:TrainConfig, # the configuration
                     minutes:float, # the budget
