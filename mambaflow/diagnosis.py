@@ -272,7 +272,7 @@ def train_field_model(model:nn.Module, # a field model (possibly with one of the
     model.load_state_dict(last["ema"].state_dict())
     return losses
 
-EVAL_SAMPLERS = {"mean": "mean", "heun": "heun", "fresh": sample_unfed}
+EVAL_SAMPLERS = ("mean", "heun", "fresh")   # inference's posterior mean and Heun, and the seeds' unfed sampler (`sample_unfed`)
 
 def reconstruct_fields(model:nn.Module, # a field model
                        images:torch.Tensor, # (n,H,W,C) fields in [0,1]
@@ -284,9 +284,9 @@ def reconstruct_fields(model:nn.Module, # a field model
                        query_chunk:int|None=None, # queries per model call (None: all at once)
                       ) -> torch.Tensor: # (n,H,W,C) reconstruction in pixel units, NOT clamped
     "Reconstruct every pixel of each field from its observed pixels with the chosen sampler (`inference.reconstruct`, unclamped)."
-    if sampler not in EVAL_SAMPLERS: raise ValueError(f"sampler: expected one of {tuple(EVAL_SAMPLERS)}, got {sampler!r}")
+    if sampler not in EVAL_SAMPLERS: raise ValueError(f"sampler: expected one of {EVAL_SAMPLERS}, got {sampler!r}")
     check_tensor(images, "images", (None, None, None, None), floating=True, finite=True, lo=0.0, hi=1.0)
-    return reconstruct(model, observe(images, ratio, mask_seed), sampler=EVAL_SAMPLERS[sampler], steps=steps, seed=seed,
+    return reconstruct(model, observe(images, ratio, mask_seed), sampler=sample_unfed if sampler == "fresh" else sampler, steps=steps, seed=seed,
                        chunk=query_chunk, clamp=False)["mean"]
 
 # %% ../nbs/12_six_db.ipynb #7d426c47
